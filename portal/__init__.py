@@ -1,0 +1,89 @@
+"""The review portal: create_app() is the only way in; importing opens nothing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    from portal.config import check_production_safety, load_settings
+
+    instance_path = Path(os.environ.get("PORTAL_INSTANCE_PATH", ROOT / "instance"))
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(load_settings(os.environ, instance_path))
+    app.config.update(overrides or {})
+    check_production_safety(app.config)
+
+    proxies = int(os.environ.get("TRUSTED_PROXY_COUNT", "0") or 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from portal.cli import register_commands
+
+    register_commands(app)
+
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from portal.accounts.views import init_login
+    from portal.database import open_database
+    from portal.extensions import csrf, db, htmx, wtforms_helpers
+    from portal.web.access import enforce_access_rules
+    from portal.web.context import init_context
+    from portal.web.errors import init_errors
+    from portal.web.filters import init_filters
+    from portal.web.security import init_security
+
+    app.config["DATABASE"] = open_database(app.config["DATABASE_URL"])
+    # The health check opens its own connection so it can report a failure.
+    app.config["FLASKDB_EXCLUDED_ROUTES"] = ("static", "pages.healthz")
+    db.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    wtforms_helpers.init_app(app)
+    init_login(app)
+    init_security(app)
+    app.before_request(enforce_access_rules)
+    init_errors(app)
+    init_filters(app)
+    init_context(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.accounts.views import bp as accounts
+    from portal.admin.views import bp as admin
+    from portal.audit.views import bp as audit
+    from portal.pages.views import bp as pages
+
+    for blueprint in (pages, accounts, admin, audit):
+        app.register_blueprint(blueprint)

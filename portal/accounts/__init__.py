@@ -1,0 +1,1 @@
+"""People who sign in: their roles, passwords, sessions and set-password links."""

@@ -1,0 +1,1 @@
+"""Administration: users, partnerships and agencies."""

@@ -1,0 +1,1 @@
+"""The append-only audit log: who did or saw what, and when."""

@@ -1,0 +1,113 @@
+"""Settings, read once from the environment by the app factory.
+
+Every setting is documented in README.md ("Configuration"). Defaults are safe:
+without PORTAL_ENV the portal assumes production and refuses to start unless
+it has a real secret key.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+ENVIRONMENTS = ("development", "test", "production")
+MIN_SECRET_LENGTH = 32
+# Values people paste from tutorials; refusing them is cheaper than an incident.
+KNOWN_BAD_SECRETS = {"dev", "secret", "changeme", "change-me", "development", "please-change-me"}
+
+
+class ConfigError(RuntimeError):
+    """The settings would make the portal unsafe or unable to run."""
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(environ, name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError as error:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from error
+
+
+def _development_secret(instance_path: Path) -> str:
+    """A secret generated once per checkout, so dev sessions survive restarts."""
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_settings(environ: dict[str, str], instance_path: Path) -> dict:
+    env = environ.get("PORTAL_ENV", "production").strip().lower()
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"PORTAL_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+    production = env == "production"
+    debug = _flag(environ.get("FLASK_DEBUG"), default=False)
+
+    secret = environ.get("SECRET_KEY", "")
+    if not secret and not production:
+        secret = _development_secret(instance_path)
+
+    database_url = environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'portal.db'}"
+    trusted_hosts = [h.strip() for h in environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
+
+    settings = {
+        "PORTAL_ENV": env,
+        "DEBUG": debug,
+        "SECRET_KEY": secret,
+        "DATABASE_URL": database_url,
+        "COUNCIL_NAME": environ.get("COUNCIL_NAME", "Northvale County Council"),
+        "SERVICE_NAME": environ.get("SERVICE_NAME", "Review portal"),
+        # Emailed links are built from this, never from the request's Host header.
+        "BASE_URL": environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "TRUSTED_HOSTS": trusted_hosts or None,
+        "TIMEZONE": environ.get("PORTAL_TIMEZONE", "Europe/London"),
+        "SCHEDULER_IN_PROCESS": _flag(environ.get("SCHEDULER_IN_PROCESS"), default=False),
+        "SESSION_IDLE_MINUTES": _int(environ, "SESSION_IDLE_MINUTES", 30),
+        "SESSION_MAX_HOURS": _int(environ, "SESSION_MAX_HOURS", 12),
+        "LOCKOUT_ATTEMPTS": _int(environ, "LOCKOUT_ATTEMPTS", 5),
+        "LOCKOUT_MINUTES": _int(environ, "LOCKOUT_MINUTES", 15),
+        "SET_PASSWORD_LINK_HOURS": _int(environ, "SET_PASSWORD_LINK_HOURS", 48),
+        "MAIL_BACKEND": environ.get("MAIL_BACKEND", "file" if not production else "smtp"),
+        "MAIL_FILE_DIR": environ.get("MAIL_FILE_DIR", str(instance_path / "mail")),
+        "MAIL_FROM": environ.get("MAIL_FROM", "review-portal@northvale.example"),
+        "SMTP_HOST": environ.get("SMTP_HOST", "localhost"),
+        "SMTP_PORT": _int(environ, "SMTP_PORT", 587),
+        "SMTP_STARTTLS": _flag(environ.get("SMTP_STARTTLS"), default=True),
+        "SMTP_USERNAME": environ.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": environ.get("SMTP_PASSWORD", ""),
+        "SMTP_TIMEOUT_SECONDS": _int(environ, "SMTP_TIMEOUT_SECONDS", 10),
+        # Cookie hardening: the __Host- prefix needs Secure, so only outside development.
+        "SESSION_COOKIE_NAME": "__Host-portal-session" if production else "portal-session",
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead: idle pages still save
+        "WTF_CSRF_SSL_STRICT": production,
+        "MAX_CONTENT_LENGTH": _int(environ, "MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
+    }
+    return settings
+
+
+def check_production_safety(settings: dict) -> None:
+    """Refuse to run in production with settings that would expose data."""
+    if settings["PORTAL_ENV"] != "production":
+        return
+    secret = settings["SECRET_KEY"]
+    if not secret:
+        raise ConfigError("SECRET_KEY is required in production (see README: Configuration)")
+    if len(secret) < MIN_SECRET_LENGTH or secret.lower() in KNOWN_BAD_SECRETS:
+        raise ConfigError(
+            f"SECRET_KEY must be a random value of at least {MIN_SECRET_LENGTH} characters"
+        )
+    if settings["DEBUG"]:
+        raise ConfigError("FLASK_DEBUG must be off in production")

@@ -1,0 +1,1 @@
+"""Email: building messages that carry no special-category detail, and sending them."""

@@ -1,0 +1,1 @@
+"""Community safety partnerships and the agencies that answer trawls."""

@@ -1,0 +1,1 @@
+"""Pages that belong to no domain area: home, accessibility statement, health."""

@@ -1,0 +1,1 @@
+"""Cross-cutting web helpers: access rules, htmx, security headers, errors, filters."""

@@ -1,0 +1,79 @@
+"""Generic error pages: a reference number to quote, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from peewee import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from portal.extensions import db
+from portal.web.htmx import is_htmx_request
+
+log = logging.getLogger(__name__)
+
+TITLES = {
+    400: "Sorry, there is a problem with that request",
+    403: "You do not have permission to see this page",
+    404: "Page not found",
+    405: "Sorry, there is a problem with that request",
+    409: "Someone else changed this record",
+    413: "The file is too large",
+    500: "Sorry, there is a problem with the service",
+    503: "Sorry, the service is unavailable",
+}
+
+
+def database_reachable() -> bool:
+    """Tell an outage (503) from a bug that happens to raise a database error (500)."""
+    database = db.database
+    try:
+        if not database.is_closed():
+            database.close()
+        database.connect()
+        database.execute_sql("SELECT 1").fetchone()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means unreachable
+        return False
+
+
+def render_error(status: int, reference: str | None = None, message: str | None = None):
+    template = "errors/partials/error.html" if is_htmx_request() else "errors/error.html"
+    title = TITLES.get(status, TITLES[500])
+    return render_template(
+        template, status=status, title=title, reference=reference, message=message
+    ), status
+
+
+def init_errors(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400,
+            message="The form could not be saved because it had expired or came from another site. "
+            "Go back, reload the page and try again.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        return render_error(status if status in TITLES else 400)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_error(error):
+        reference = secrets.token_hex(4).upper()
+        if database_reachable():
+            log.exception("database error [ref %s]", reference)
+            return render_error(500, reference=reference)
+        log.error("database unavailable [ref %s]: %s", reference, error)
+        return render_error(503, reference=reference)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        reference = secrets.token_hex(4).upper()
+        log.exception("unhandled error [ref %s]", reference)
+        return render_error(500, reference=reference)

@@ -1,0 +1,49 @@
+"""Everything that knows htmx's header names lives here.
+
+htmx versions differ (htmx 4 renamed the request header HX-Trigger to
+HX-Source), so views ask these helpers instead of reading headers.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, render_template, request
+
+REQUEST_HEADER = "HX-Request"
+REDIRECT_HEADER = "HX-Redirect"
+TRIGGER_HEADER = "HX-Trigger"
+
+
+def is_htmx_request() -> bool:
+    # History restores want the whole page, not a fragment.
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def htmx_target() -> str | None:
+    return request.htmx.target if is_htmx_request() else None
+
+
+def render_page_or_fragment(
+    page_template: str, fragment_template: str, status: int = 200, **context
+) -> Response:
+    """One view per URL: the full page normally, its fragment for htmx."""
+    template = fragment_template if is_htmx_request() else page_template
+    response = Response(render_template(template, **context), status=status)
+    response.vary.add(REQUEST_HEADER)
+    return response
+
+
+def redirect_for_htmx(location: str) -> Response:
+    """Make htmx load a whole new page (e.g. sign-in after the session ended)."""
+    response = Response(status=204)
+    response.headers[REDIRECT_HEADER] = location
+    return response
+
+
+def trigger_event(response: Response, name: str, detail: dict | None = None) -> Response:
+    existing = response.headers.get(TRIGGER_HEADER)
+    events = json.loads(existing) if existing else {}
+    events[name] = detail or {}
+    response.headers[TRIGGER_HEADER] = json.dumps(events)
+    return response

@@ -1,0 +1,61 @@
+"""Page-number pagination that keeps the current filters in every link."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from flask import request, url_for
+
+PAGE_SIZE = 25
+
+
+@dataclass
+class Page:
+    items: list
+    number: int
+    size: int
+    total: int
+
+    @property
+    def count(self) -> int:
+        return max(1, math.ceil(self.total / self.size))
+
+    def govuk_params(self, endpoint: str, **view_args) -> dict | None:
+        """Parameters for the govukPagination macro, or None for a single page."""
+        if self.count <= 1:
+            return None
+
+        def link(number: int) -> str:
+            args = request.args.to_dict()
+            args["page"] = number
+            return url_for(endpoint, **view_args, **args)
+
+        items = []
+        for number in range(1, self.count + 1):
+            near = abs(number - self.number) <= 1 or number in (1, self.count)
+            if near:
+                items.append(
+                    {"number": number, "href": link(number), "current": number == self.number}
+                )
+            elif items and not items[-1].get("ellipsis"):
+                items.append({"ellipsis": True})
+        params: dict = {"items": items}
+        if self.number > 1:
+            params["previous"] = {"href": link(self.number - 1)}
+        if self.number < self.count:
+            params["next"] = {"href": link(self.number + 1)}
+        return params
+
+
+def requested_page() -> int:
+    raw = request.args.get("page", "1")
+    return max(1, int(raw)) if raw.isdigit() and len(raw) < 7 else 1
+
+
+def paginate(query, size: int = PAGE_SIZE) -> Page:
+    number = requested_page()
+    total = query.count()
+    count = max(1, math.ceil(total / size))
+    number = min(number, count)
+    return Page(items=list(query.paginate(number, size)), number=number, size=size, total=total)

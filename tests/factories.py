@@ -1,0 +1,57 @@
+"""Builders for test records. Every name is invented."""
+
+from __future__ import annotations
+
+import itertools
+
+from portal.accounts.models import Role, User
+from portal.accounts.passwords import hash_password
+from portal.organisations.models import Agency, Partnership, Sector
+
+PASSWORD = "correct-horse-battery-staple"
+_numbers = itertools.count(1)
+# Hashing is deliberately slow; tests share one hash of the standard password.
+_password_hash = None
+
+
+def _hash() -> str:
+    global _password_hash
+    if _password_hash is None:
+        _password_hash = hash_password(PASSWORD)
+    return _password_hash
+
+
+def make_partnership(name: str | None = None, **values) -> Partnership:
+    return Partnership.create(name=name or f"Testshire Partnership {next(_numbers)}", **values)
+
+
+def make_agency(name: str | None = None, sector: Sector = Sector.POLICE, **values) -> Agency:
+    number = next(_numbers)
+    values.setdefault("contact_email", f"agency{number}@agency.example")
+    return Agency.create(name=name or f"Test Agency {number}", sector=sector, **values)
+
+
+def make_user(
+    role: Role = Role.REVIEW_OFFICER,
+    *,
+    agency: Agency | None = None,
+    partnership: Partnership | None = None,
+    password: str | None = PASSWORD,
+    **values,
+) -> User:
+    number = next(_numbers)
+    if role is Role.AGENCY_LEAD and agency is None:
+        agency = make_agency()
+    if role is Role.CSP_TEAM and partnership is None:
+        partnership = make_partnership()
+    values.setdefault("email", f"person{number}@portal.example")
+    values.setdefault("full_name", f"Test Person {number}")
+    return User.create(
+        role=role,
+        agency=agency,
+        partnership=partnership,
+        password_hash=_hash()
+        if password == PASSWORD
+        else (hash_password(password) if password else None),
+        **values,
+    )

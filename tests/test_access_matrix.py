@@ -1,0 +1,152 @@
+"""Route x role matrix: every registered route has an expected answer for every role.
+
+A new route without a line here fails test_every_route_has_an_expectation,
+so nothing ships unclassified. Statuses are for a request with a valid CSRF
+token and an empty form: 302 to sign-in for anonymous users, 403 for a role
+without access, and what the owning role gets (200 page, 200 form with errors,
+302 after a change).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.accounts.models import Role
+from tests.factories import make_agency, make_partnership, make_user
+from tests.helpers import csrf_token, sign_in
+
+ANON = "anonymous"
+ROLES = (ANON, Role.ADMIN, Role.REVIEW_OFFICER, Role.AGENCY_LEAD, Role.CSP_TEAM)
+SIGN_IN = 302  # anonymous users are sent to the sign-in page
+
+
+def only(role_status: dict, others: int = 403, anonymous: int = SIGN_IN) -> dict:
+    expected = {role: others for role in ROLES}
+    expected[ANON] = anonymous
+    expected.update(role_status)
+    return expected
+
+
+def everyone(status: int) -> dict:
+    return {role: status for role in ROLES}
+
+
+def signed_in(status: int) -> dict:
+    return only({r: status for r in ROLES if r != ANON})
+
+
+# (endpoint, method) -> {role: status}
+EXPECTED = {
+    ("static", "GET"): everyone(200),
+    ("pages.home", "GET"): signed_in(200),
+    ("pages.accessibility", "GET"): everyone(200),
+    ("pages.healthz", "GET"): everyone(200),
+    ("accounts.sign_in", "GET"): {**everyone(302), ANON: 200},
+    ("accounts.sign_in", "POST"): {**everyone(302), ANON: 200},
+    ("accounts.sign_out", "POST"): signed_in(302),
+    ("accounts.signed_out", "GET"): everyone(200),
+    ("accounts.set_password", "GET"): everyone(404),  # the sample token is not a real one
+    ("accounts.set_password", "POST"): everyone(404),
+    ("admin.users", "GET"): only({Role.ADMIN: 200}),
+    ("admin.new_user", "GET"): only({Role.ADMIN: 200}),
+    ("admin.new_user", "POST"): only({Role.ADMIN: 200}),
+    ("admin.edit_user", "GET"): only({Role.ADMIN: 200}),
+    ("admin.edit_user", "POST"): only({Role.ADMIN: 200}),
+    ("admin.deactivate_user", "POST"): only({Role.ADMIN: 302}),
+    ("admin.reactivate_user", "POST"): only({Role.ADMIN: 302}),
+    ("admin.reset_access", "POST"): only({Role.ADMIN: 200}),  # shows the new link once
+    ("admin.partnerships", "GET"): only({Role.ADMIN: 200}),
+    ("admin.edit_partnership", "GET"): only({Role.ADMIN: 200}),
+    ("admin.edit_partnership", "POST"): only({Role.ADMIN: 200}),
+    ("admin.agencies", "GET"): only({Role.ADMIN: 200}),
+    ("admin.edit_agency", "GET"): only({Role.ADMIN: 200}),
+    ("admin.edit_agency", "POST"): only({Role.ADMIN: 200}),
+    ("audit.events", "GET"): only({Role.ADMIN: 200}),
+}
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def test_every_route_has_an_expectation(app):
+    missing = sorted(
+        f"{rule.endpoint} {method} {rule.rule}"
+        for rule, method in routes(app)
+        if (rule.endpoint, method) not in EXPECTED
+    )
+    assert not missing, "Add these routes to EXPECTED in tests/test_access_matrix.py: " + ", ".join(
+        missing
+    )
+    stale = set(EXPECTED) - {(rule.endpoint, method) for rule, method in routes(app)}
+    assert not stale, f"EXPECTED names routes that no longer exist: {sorted(stale)}"
+
+
+def test_every_view_declares_exactly_one_access_rule(app):
+    for endpoint, view in app.view_functions.items():
+        if endpoint == "static":
+            continue
+        assert hasattr(view, "access_rule"), f"{endpoint} has no @public or @allow(...) rule"
+
+
+@pytest.fixture
+def sample(app):
+    """One of everything a URL can name, and one user per role."""
+    partnership = make_partnership()
+    agency = make_agency()
+    users = {
+        Role.ADMIN: make_user(Role.ADMIN),
+        Role.REVIEW_OFFICER: make_user(Role.REVIEW_OFFICER),
+        Role.AGENCY_LEAD: make_user(Role.AGENCY_LEAD, agency=agency),
+        Role.CSP_TEAM: make_user(Role.CSP_TEAM, partnership=partnership),
+    }
+    target = make_user(Role.REVIEW_OFFICER, full_name="Target Person")
+    values = {
+        "user_id": target.id,
+        "partnership_id": partnership.id,
+        "agency_id": agency.id,
+        "token": "not-a-real-token",
+        "filename": "dist/portal.css",
+    }
+    return users, values
+
+
+def _url(app, rule, values):
+    from flask import url_for
+
+    with app.test_request_context():
+        return url_for(rule.endpoint, **{arg: values[arg] for arg in rule.arguments})
+
+
+@pytest.mark.parametrize("role", ROLES, ids=str)
+def test_route_role_matrix(app, sample, role):
+    users, values = sample
+    failures = []
+    client = app.test_client()
+    signed_in_now = False
+    for rule, method in routes(app):
+        if role != ANON and not signed_in_now:
+            sign_in(client, users[role])
+            signed_in_now = True
+        url = _url(app, rule, values)
+        if method == "GET":
+            response = client.get(url)
+        else:
+            response = client.post(url, data={"csrf_token": csrf_token(client)})
+            signed_in_now = signed_in_now and rule.endpoint != "accounts.sign_out"
+        response.close()  # static files are streamed from an open file
+        expected = EXPECTED[(rule.endpoint, method)][role]
+        if response.status_code != expected:
+            failures.append(f"{method} {url}: got {response.status_code}, expected {expected}")
+        if role == ANON and expected == SIGN_IN and rule.endpoint != "accounts.sign_in":
+            assert response.headers["Location"].startswith("/sign-in"), url
+    assert not failures, "\n".join(failures)
+
+
+def test_htmx_request_after_sign_out_gets_hx_redirect_not_a_fragment(client):
+    response = client.get("/admin/users", headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"].startswith("/sign-in")
+    assert response.data == b""
