@@ -1,6 +1,5 @@
 """Extensions, created unbound here and bound to the app in create_app()."""
 
-from flask import request
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
@@ -9,16 +8,16 @@ from playhouse.flask_utils import FlaskDB
 
 
 class PortalDB(FlaskDB):
-    """FlaskDB that reuses a connection already open on this thread.
+    """FlaskDB that connects lazily: peewee opens the connection on the first query.
 
-    Commands and tests may have opened one before a request starts; the
-    request still closes it at teardown, and peewee reopens on next use.
+    Pages that need no data (static files, the accessibility statement, the
+    error page for an outage) then work while the database is down, and a
+    connection a command or test opened earlier on this thread is reused.
+    The connection is still closed at the end of every request.
     """
 
     def connect_db(self):
-        if self._excluded_routes and request.endpoint in self._excluded_routes:
-            return
-        self.database.connect(reuse_if_open=True)
+        return None
 
 
 db = PortalDB()

@@ -73,7 +73,7 @@ def ctx(app):
     its `g` (Flask-Login's cached user, Flask-WTF's cached token). Factories
     need no context at all.
     """
-    with app.test_request_context():
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"}):
         yield app
 
 

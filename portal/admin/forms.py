@@ -19,6 +19,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional
 
 from portal.accounts.models import ROLE_LABELS
 from portal.organisations.models import SECTOR_LABELS
+from portal.web.forms import ChoiceRadioField, ChoiceSelectField
 
 
 class VersionedForm(FlaskForm):
@@ -59,20 +60,23 @@ class UserForm(VersionedForm):
         ],
     )
     email = _email_field("Email address")
-    role = RadioField(
+    role = ChoiceRadioField(
         "Role",
+        choice_message="Select a role",
         choices=[(role.value, label) for role, label in ROLE_LABELS.items()],
         widget=GovRadioInput(),
         validators=[InputRequired(message="Select a role")],
     )
-    agency = SelectField(
+    agency = ChoiceSelectField(
         "Agency (agency safeguarding leads only)",
+        choice_message="Select an agency from the list",
         widget=GovSelect(),
         validators=[Optional()],
         coerce=str,
     )
-    partnership = SelectField(
+    partnership = ChoiceSelectField(
         "Partnership (partnership team members only)",
+        choice_message="Select a partnership from the list",
         widget=GovSelect(),
         validators=[Optional()],
         coerce=str,
@@ -104,8 +108,9 @@ class AgencyForm(VersionedForm):
             Length(max=160, message="Name must be 160 characters or fewer"),
         ],
     )
-    sector = SelectField(
+    sector = ChoiceSelectField(
         "Sector",
+        choice_message="Select a sector",
         choices=[("", "Select a sector")]
         + [(s.value, label) for s, label in SECTOR_LABELS.items()],
         widget=GovSelect(),
