@@ -12,7 +12,7 @@ PORT ?= 5000
 # `make run` is for development; production sets PORTAL_ENV=production itself (README).
 export PORTAL_ENV ?= development
 
-.PHONY: help install assets run serve migrate demo test test-fast lint format clean
+.PHONY: help install assets run serve scheduler migrate demo test test-fast lint format clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -43,6 +43,9 @@ demo: migrate ## Load the fictional demo council into an empty database
 
 run: install assets demo ## Install, build, migrate, load demo data and serve on http://127.0.0.1:5000 with the scheduler
 	SCHEDULER_IN_PROCESS=1 $(FLASK) run --host $(HOST) --port $(PORT)
+
+scheduler: migrate ## Run the scheduled jobs process (production runs it beside gunicorn)
+	$(FLASK) scheduler run
 
 test: install assets ## The whole suite: SQLite and PostgreSQL, browser tests included
 	$(VENV)/bin/pytest

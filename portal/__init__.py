@@ -51,6 +51,11 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     register_commands(app)
 
+    # Only with SCHEDULER_IN_PROCESS, only in a web server, never in tests or commands.
+    from portal.jobs.scheduler import start_in_process
+
+    start_in_process(app)
+
     return app
 
 
@@ -84,6 +89,16 @@ def _register_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin
     from portal.audit.views import bp as audit
     from portal.pages.views import bp as pages
+    from portal.reviews.views import bp as reviews
+    from portal.trawls.inbox import bp as inbox
+    from portal.trawls.views import bp as trawls
+    from portal.workdays.views import bp as workdays
 
-    for blueprint in (pages, accounts, admin, audit):
+    for blueprint in (pages, accounts, admin, audit, reviews, trawls, inbox, workdays):
+        app.register_blueprint(blueprint)
+
+    from portal.jobs.views import bp as jobs
+    from portal.notifications.views import bp as outbox
+
+    for blueprint in (outbox, jobs):
         app.register_blueprint(blueprint)

@@ -20,9 +20,7 @@ def db_upgrade():
 
     applied = upgrade(db.database)
     click.echo(
-        f"Applied {len(applied)} migration(s): {', '.join(applied)}"
-        if applied
-        else "Database is up to date."
+        f"Applied {len(applied)} migration(s): {', '.join(applied)}" if applied else "Database is up to date."
     )
 
 
@@ -83,5 +81,7 @@ def create_admin(email: str, full_name: str):
 
 
 def register_commands(app: Flask) -> None:
-    for group in (db_cli, demo_cli, users_cli):
+    from portal.jobs.cli import jobs_cli, scheduler_cli
+
+    for group in (db_cli, demo_cli, users_cli, jobs_cli, scheduler_cli):
         app.cli.add_command(group)

@@ -86,6 +86,12 @@ def load_settings(environ: dict[str, str], instance_path: Path) -> dict:
         "SMTP_USERNAME": environ.get("SMTP_USERNAME", ""),
         "SMTP_PASSWORD": environ.get("SMTP_PASSWORD", ""),
         "SMTP_TIMEOUT_SECONDS": _int(environ, "SMTP_TIMEOUT_SECONDS", 10),
+        # The outbox and the scheduler (README: "Notifications and scheduled jobs").
+        "OUTBOX_INTERVAL_SECONDS": _int(environ, "OUTBOX_INTERVAL_SECONDS", 60),
+        "OUTBOX_RETRY_BASE_SECONDS": _int(environ, "OUTBOX_RETRY_BASE_SECONDS", 60),
+        "OUTBOX_MAX_ATTEMPTS": _int(environ, "OUTBOX_MAX_ATTEMPTS", 10),
+        "OUTBOX_SENDING_LEASE_SECONDS": _int(environ, "OUTBOX_SENDING_LEASE_SECONDS", 600),
+        "JOB_LOCK_LEASE_SECONDS": _int(environ, "JOB_LOCK_LEASE_SECONDS", 600),
         # Cookie hardening: the __Host- prefix needs Secure, so only outside development.
         "SESSION_COOKIE_NAME": "__Host-portal-session" if production else "portal-session",
         "SESSION_COOKIE_SECURE": production,
@@ -106,8 +112,6 @@ def check_production_safety(settings: dict) -> None:
     if not secret:
         raise ConfigError("SECRET_KEY is required in production (see README: Configuration)")
     if len(secret) < MIN_SECRET_LENGTH or secret.lower() in KNOWN_BAD_SECRETS:
-        raise ConfigError(
-            f"SECRET_KEY must be a random value of at least {MIN_SECRET_LENGTH} characters"
-        )
+        raise ConfigError(f"SECRET_KEY must be a random value of at least {MIN_SECRET_LENGTH} characters")
     if settings["DEBUG"]:
         raise ConfigError("FLASK_DEBUG must be off in production")

@@ -34,9 +34,7 @@ def open_database(url: str) -> Database:
             connect_timeout=int(options.pop("connect_timeout", 5)),
             **options,
         )
-    raise ValueError(
-        f"DATABASE_URL must start with sqlite:/// or postgresql://, not {parsed.scheme!r}"
-    )
+    raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, not {parsed.scheme!r}")
 
 
 def is_sqlite(database: Database | None = None) -> bool:
@@ -67,17 +65,22 @@ class VersionedModel(BaseModel):
         model = type(self)
         changes[model.version] = model.version + 1
         updated = (
-            model.update(
-                {getattr(model, k) if isinstance(k, str) else k: v for k, v in changes.items()}
-            )
+            model.update({getattr(model, k) if isinstance(k, str) else k: v for k, v in changes.items()})
             .where((model.id == self.id) & (model.version == expected_version))
             .execute()
         )
         if updated != 1:
-            raise StaleRecordError(
-                f"{model.__name__} {self.id} changed since version {expected_version}"
-            )
+            raise StaleRecordError(f"{model.__name__} {self.id} changed since version {expected_version}")
         for key, value in changes.items():
             if isinstance(key, str):
                 setattr(self, key, value)
         self.version = expected_version + 1
+
+
+def changed_fields(row, values: dict) -> list[str]:
+    """Names of the fields whose new value differs from the row's (for the audit log)."""
+
+    def comparable(value):
+        return getattr(value, "id", value)
+
+    return sorted(name for name, new in values.items() if comparable(getattr(row, name)) != comparable(new))

@@ -2,4 +2,9 @@
 
 from portal.accounts.models import SetPasswordToken, User, UserSession  # noqa: F401
 from portal.audit.models import AuditEvent  # noqa: F401
+from portal.jobs.models import JobLock, JobRun  # noqa: F401
+from portal.notifications.models import OutboxMessage  # noqa: F401
 from portal.organisations.models import Agency, Partnership  # noqa: F401
+from portal.reviews.models import Review, Subject  # noqa: F401
+from portal.trawls.models import ExtensionRequest, Trawl, TrawlRequest, TrawlReturn  # noqa: F401
+from portal.workdays.models import BankHoliday  # noqa: F401

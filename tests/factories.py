@@ -6,6 +6,7 @@ import itertools
 
 from portal.accounts.models import Role, User
 from portal.accounts.passwords import hash_password
+from portal.notifications.models import OutboxMessage, OutboxStatus
 from portal.organisations.models import Agency, Partnership, Sector
 
 PASSWORD = "correct-horse-battery-staple"
@@ -55,3 +56,15 @@ def make_user(
         else (hash_password(password) if password else None),
         **values,
     )
+
+
+def make_outbox_message(status: OutboxStatus = OutboxStatus.QUEUED, **values) -> OutboxMessage:
+    """A message as the outbox holds it (enqueue() renders real ones)."""
+    number = next(_numbers)
+    values.setdefault("recipient", f"person{number}@portal.example")
+    values.setdefault("subject", f"Test message {number}")
+    values.setdefault("message_id", f"<test-message-{number}@portal.example>")
+    values.setdefault("template", "set_password")
+    values.setdefault("text_body", "A test message.")
+    values.setdefault("html_body", "<p>A test message.</p>")
+    return OutboxMessage.create(status=status, **values)

@@ -59,8 +59,17 @@ def field_error(soup: BeautifulSoup, field_id: str) -> str | None:
     return message.get_text(" ", strip=True).removeprefix("Error:").strip() if message else None
 
 
+def send_queued_mail(app) -> dict:
+    """Run the outbox sender once, as the scheduler would; its counts."""
+    from portal.jobs.runner import run_job
+
+    run = run_job(app, "deliver_outbox")
+    assert run is not None and run.status.value == "succeeded", run and run.error
+    return run.summary
+
+
 class FileMailbox:
-    """Reads what the .eml file backend wrote."""
+    """Reads what the .eml file backend wrote (after send_queued_mail: email is queued first)."""
 
     def __init__(self, folder: str):
         self.folder = Path(folder)

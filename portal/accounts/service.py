@@ -12,6 +12,7 @@ from portal.accounts.models import Role, SetPasswordToken, User, UserSession
 from portal.accounts.passwords import hash_password, password_problem, verify_password
 from portal.audit.service import record
 from portal.clock import utcnow
+from portal.database import changed_fields
 from portal.extensions import db
 
 # last_seen_at is written at most this often, so reading pages is not a write each time.
@@ -71,17 +72,13 @@ def _count_failure(user: User, now: dt.datetime) -> None:
     minutes = current_app.config["LOCKOUT_MINUTES"]
     with db.database.atomic():
         # Counted in SQL so two workers' failures both count.
-        User.update(failed_login_count=User.failed_login_count + 1).where(
-            User.id == user.id
-        ).execute()
+        User.update(failed_login_count=User.failed_login_count + 1).where(User.id == user.id).execute()
         count = User.select(User.failed_login_count).where(User.id == user.id).scalar()
         if count >= attempts:
-            User.update(
-                failed_login_count=0, locked_until=now + dt.timedelta(minutes=minutes)
-            ).where(User.id == user.id).execute()
-        record(
-            "sign_in_failed", obj=user, reason="locked_now" if count >= attempts else "bad_password"
-        )
+            User.update(failed_login_count=0, locked_until=now + dt.timedelta(minutes=minutes)).where(
+                User.id == user.id
+            ).execute()
+        record("sign_in_failed", obj=user, reason="locked_now" if count >= attempts else "bad_password")
 
 
 # Sessions ----------------------------------------------------------------------------
@@ -186,12 +183,7 @@ def find_set_password_token(token: str) -> SetPasswordToken | None:
         .where(SetPasswordToken.token_hash == _digest(token))
         .first()
     )
-    if (
-        link is None
-        or link.used_at is not None
-        or link.expires_at <= utcnow()
-        or not link.user.active
-    ):
+    if link is None or link.used_at is not None or link.expires_at <= utcnow() or not link.user.active:
         return None
     return link
 
@@ -214,9 +206,9 @@ def set_password_with_token(token: str, password: str) -> User:
         )
         if claimed != 1:
             raise AccountRuleError("password", "This link has expired or has already been used")
-        User.update(
-            password_hash=hash_password(password), failed_login_count=0, locked_until=None
-        ).where(User.id == user.id).execute()
+        User.update(password_hash=hash_password(password), failed_login_count=0, locked_until=None).where(
+            User.id == user.id
+        ).execute()
         end_all_sessions(user, "password_changed")
         record("password_set", actor=user, obj=user)
     return user
@@ -261,9 +253,7 @@ def create_user(values: dict, created_by: User) -> tuple[User, str]:
 
 def update_user(user: User, expected_version: int, values: dict, changed_by: User) -> User:
     values = _check_user_rules(values, user_id=user.id)
-    changed = sorted(
-        f for f in USER_FIELDS if _comparable(getattr(user, f)) != _comparable(values[f])
-    )
+    changed = changed_fields(user, {f: values[f] for f in USER_FIELDS})
     with db.database.atomic():
         user.save_changes(expected_version, **{f: values[f] for f in USER_FIELDS})
         if "role" in changed or "agency" in changed or "partnership" in changed:
@@ -271,10 +261,6 @@ def update_user(user: User, expected_version: int, values: dict, changed_by: Use
             end_all_sessions(user, "access_changed")
         record("user_updated", actor=changed_by, obj=user, changed=changed)
     return user
-
-
-def _comparable(value):
-    return getattr(value, "id", value)
 
 
 def set_user_active(user: User, expected_version: int, active: bool, changed_by: User) -> User:

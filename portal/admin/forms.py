@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
@@ -9,9 +8,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     EmailField,
-    HiddenField,
-    RadioField,
-    SelectField,
     StringField,
     SubmitField,
 )
@@ -19,19 +15,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional
 
 from portal.accounts.models import ROLE_LABELS
 from portal.organisations.models import SECTOR_LABELS
-from portal.web.forms import ChoiceRadioField, ChoiceSelectField
-
-
-class VersionedForm(FlaskForm):
-    """Carries the version the user started from, to detect a clash on save."""
-
-    version = HiddenField()
-
-    def version_number(self) -> int:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return -1  # never matches, so a tampered form is a conflict, not an overwrite
+from portal.web.forms import ChoiceRadioField, ChoiceSelectField, VersionedForm
 
 
 def _email_field(label: str, **kwargs) -> EmailField:
@@ -111,8 +95,7 @@ class AgencyForm(VersionedForm):
     sector = ChoiceSelectField(
         "Sector",
         choice_message="Select a sector",
-        choices=[("", "Select a sector")]
-        + [(s.value, label) for s, label in SECTOR_LABELS.items()],
+        choices=[("", "Select a sector")] + [(s.value, label) for s, label in SECTOR_LABELS.items()],
         widget=GovSelect(),
         validators=[InputRequired(message="Select a sector")],
     )

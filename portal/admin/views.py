@@ -11,20 +11,17 @@ from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.admin.forms import AgencyForm, ConfirmForm, PartnershipForm, UserForm
 from portal.database import StaleRecordError
+from portal.extensions import db
 from portal.notifications.service import send_set_password_link
 from portal.organisations import queries as organisations
 from portal.organisations import service as organisation_service
 from portal.organisations.models import Agency, Partnership, Sector
 from portal.web.access import allow
+from portal.web.forms import CONFLICT_MESSAGE
 from portal.web.htmx import render_page_or_fragment
 from portal.web.pagination import paginate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-CONFLICT_MESSAGE = (
-    "Someone else changed this record after you opened it, so your changes have not been saved. "
-    "Your changes are shown below: check the record as it is now, then save again."
-)
 
 
 # Users ------------------------------------------------------------------------------
@@ -81,14 +78,14 @@ def new_user():
     form = _user_form()
     if form.validate_on_submit():
         try:
-            user, token = accounts.create_user(_user_values(form), current_user)
+            # One transaction: the account exists exactly when its email is queued.
+            with db.database.atomic():
+                user, token = accounts.create_user(_user_values(form), current_user)
+                link = send_set_password_link(user, token)
         except accounts.AccountRuleError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
-            link = send_set_password_link(user, token)
-            return render_template(
-                "admin/set_password_link.html", user=user, link=link, created=True
-            )
+            return render_template("admin/set_password_link.html", user=user, link=link, created=True)
     return render_template("admin/user_form.html", form=form, user=None)
 
 
@@ -164,9 +161,10 @@ def reset_access(user_id: int):
     if not form.validate_on_submit() or not user.active:
         flash("Reactivate the account before resetting access.", "error")
         return redirect(url_for("admin.edit_user", user_id=user.id))
-    token = accounts.create_set_password_token(user, current_user)
-    accounts.end_all_sessions(user, "access_reset")
-    link = send_set_password_link(user, token)
+    with db.database.atomic():
+        token = accounts.create_set_password_token(user, current_user)
+        accounts.end_all_sessions(user, "access_reset")
+        link = send_set_password_link(user, token)
     return render_template("admin/set_password_link.html", user=user, link=link, created=False)
 
 
@@ -176,18 +174,14 @@ def reset_access(user_id: int):
 @bp.route("/partnerships")
 @allow(Role.ADMIN)
 def partnerships():
-    return render_template(
-        "admin/partnerships.html", partnerships=list(organisations.partnerships())
-    )
+    return render_template("admin/partnerships.html", partnerships=list(organisations.partnerships()))
 
 
 @bp.route("/partnerships/new", methods=["GET", "POST"])
 @bp.route("/partnerships/<int:partnership_id>", methods=["GET", "POST"])
 @allow(Role.ADMIN)
 def edit_partnership(partnership_id: int | None = None):
-    partnership = (
-        get_object_or_404(Partnership, Partnership.id == partnership_id) if partnership_id else None
-    )
+    partnership = get_object_or_404(Partnership, Partnership.id == partnership_id) if partnership_id else None
     form = PartnershipForm(obj=partnership if request.method != "POST" else None)
     conflict, status = False, 200
     if form.validate_on_submit():
@@ -256,9 +250,7 @@ def edit_agency(agency_id: int | None = None):
             if agency is None:
                 organisation_service.create_agency(values, current_user)
             else:
-                organisation_service.update_agency(
-                    agency, form.version_number(), values, current_user
-                )
+                organisation_service.update_agency(agency, form.version_number(), values, current_user)
         except organisation_service.DuplicateNameError as error:
             form.name.errors.append(str(error))
         except StaleRecordError:

@@ -20,12 +20,8 @@ class AuditFilterForm(FlaskForm):
         widget=GovSelect(),
         validators=[Optional()],
     )
-    object_type = StringField(
-        "Record type", widget=GovTextInput(), validators=[Optional(), Length(max=64)]
-    )
-    object_id = StringField(
-        "Record id", widget=GovTextInput(), validators=[Optional(), Length(max=64)]
-    )
+    object_type = StringField("Record type", widget=GovTextInput(), validators=[Optional(), Length(max=64)])
+    object_id = StringField("Record id", widget=GovTextInput(), validators=[Optional(), Length(max=64)])
     occurred_from = DateField(
         "From (YYYY-MM-DD)",
         widget=GovTextInput(),

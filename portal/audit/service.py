@@ -24,9 +24,7 @@ def record(
         raise UndeclaredAuditEvent(f"audit event {action!r} is not declared in audit/events.py")
     given = frozenset(detail)
     if given != expected:
-        raise UndeclaredAuditEvent(
-            f"audit event {action!r} needs {sorted(expected)}, got {sorted(given)}"
-        )
+        raise UndeclaredAuditEvent(f"audit event {action!r} needs {sorted(expected)}, got {sorted(given)}")
     if obj is not None:
         object_type = obj._meta.table_name
         object_id = obj.id

@@ -5,6 +5,7 @@ from __future__ import annotations
 from portal.accounts.models import Role, User
 from portal.accounts.passwords import hash_password
 from portal.audit.service import record
+from portal.demo.reviews import load_demo_reviews
 from portal.extensions import db
 from portal.organisations.models import Agency, Partnership, Sector
 
@@ -78,20 +79,17 @@ def load_demo_data(config, only_if_empty: bool = False) -> str:
     if User.select().exists():
         if only_if_empty:
             return "The database already has users: demo data not loaded."
-        raise DemoRefused(
-            "The database already has users. Demo data goes into an empty database only."
-        )
+        raise DemoRefused("The database already has users. Demo data goes into an empty database only.")
     password_hash = hash_password(DEMO_PASSWORD)
     with db.database.atomic():
         partnerships = {name: Partnership.create(name=name) for name in PARTNERSHIPS}
         agencies = {
-            name: Agency.create(
-                name=name, sector=sector, contact_email=f"safeguarding@{_slug(name)}.example"
-            )
+            name: Agency.create(name=name, sector=sector, contact_email=f"safeguarding@{_slug(name)}.example")
             for name, sector in AGENCIES
         }
+        users = {}
         for email, full_name, role, agency, partnership in USERS:
-            User.create(
+            users[role] = User.create(
                 email=email,
                 full_name=full_name,
                 role=role,
@@ -99,6 +97,12 @@ def load_demo_data(config, only_if_empty: bool = False) -> str:
                 agency=agencies[agency] if agency else None,
                 partnership=partnerships[partnership] if partnership else None,
             )
-        counts = {"partnerships": len(partnerships), "agencies": len(agencies), "users": len(USERS)}
+        reviews = load_demo_reviews(users[Role.REVIEW_OFFICER])
+        counts = {
+            "partnerships": len(partnerships),
+            "agencies": len(agencies),
+            "users": len(USERS),
+            "reviews": reviews,
+        }
         record("demo_data_loaded", counts=counts)
     return "Loaded demo data: " + ", ".join(f"{n} {what}" for what, n in counts.items()) + "."

@@ -5,16 +5,13 @@ from __future__ import annotations
 from peewee import IntegrityError
 
 from portal.audit.service import record
+from portal.database import changed_fields
 from portal.extensions import db
 from portal.organisations.models import Agency, Partnership
 
 
 class DuplicateNameError(ValueError):
     pass
-
-
-def _changed(record_, values: dict) -> list[str]:
-    return sorted(k for k, v in values.items() if getattr(record_, k) != v)
 
 
 def create_partnership(values: dict, actor) -> Partnership:
@@ -27,10 +24,8 @@ def create_partnership(values: dict, actor) -> Partnership:
     return partnership
 
 
-def update_partnership(
-    partnership: Partnership, expected_version: int, values: dict, actor
-) -> Partnership:
-    changed = _changed(partnership, values)
+def update_partnership(partnership: Partnership, expected_version: int, values: dict, actor) -> Partnership:
+    changed = changed_fields(partnership, values)
     try:
         with db.database.atomic():
             partnership.save_changes(expected_version, **values)
@@ -51,7 +46,7 @@ def create_agency(values: dict, actor) -> Agency:
 
 
 def update_agency(agency: Agency, expected_version: int, values: dict, actor) -> Agency:
-    changed = _changed(agency, values)
+    changed = changed_fields(agency, values)
     try:
         with db.database.atomic():
             agency.save_changes(expected_version, **values)

@@ -10,10 +10,17 @@ from portal.accounts.models import Role
 # (label, endpoint, roles that see it). The first match on the path prefix is "current".
 NAVIGATION = (
     ("Home", "pages.home", tuple(Role)),
+    ("Reviews", "reviews.index", (Role.ADMIN, Role.REVIEW_OFFICER)),
+    ("Returns", "trawls.overview", (Role.ADMIN, Role.REVIEW_OFFICER)),
+    ("Trawl requests", "inbox.index", (Role.AGENCY_LEAD,)),
+    ("Reviews", "trawls.partnership_reviews", (Role.CSP_TEAM,)),
     ("Users", "admin.users", (Role.ADMIN,)),
     ("Partnerships", "admin.partnerships", (Role.ADMIN,)),
     ("Agencies", "admin.agencies", (Role.ADMIN,)),
     ("Audit log", "audit.events", (Role.ADMIN,)),
+    ("Outbox", "outbox.messages", (Role.ADMIN,)),
+    ("Scheduled jobs", "jobs.runs", (Role.ADMIN,)),
+    ("Bank holidays", "workdays.bank_holidays", (Role.ADMIN,)),
 )
 
 
@@ -25,8 +32,9 @@ def navigation_items() -> list[dict]:
         if current_user.role not in roles:
             continue
         href = url_for(endpoint)
-        active = request.path == href or (href != "/" and request.path.startswith(href))
-        items.append({"text": label, "href": href, "active": active})
+        current = request.path == href
+        active = not current and href != "/" and request.path.startswith(href)
+        items.append({"text": label, "href": href, "current": current, "active": active})
     return items
 
 

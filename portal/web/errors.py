@@ -43,9 +43,7 @@ def database_reachable() -> bool:
 def render_error(status: int, reference: str | None = None, message: str | None = None):
     template = "errors/partials/error.html" if is_htmx_request() else "errors/error.html"
     title = TITLES.get(status, TITLES[500])
-    return render_template(
-        template, status=status, title=title, reference=reference, message=message
-    ), status
+    return render_template(template, status=status, title=title, reference=reference, message=message), status
 
 
 def init_errors(app: Flask) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 from flask import Flask
 
 from portal.clock import to_local
+from portal.web.sanitise import text_to_html
 
 
 def govuk_date(value: dt.date | dt.datetime | None) -> str:
@@ -16,6 +17,15 @@ def govuk_date(value: dt.date | dt.datetime | None) -> str:
     if isinstance(value, dt.datetime):
         value = to_local(value).date()
     return f"{value.day} {value:%B %Y}"
+
+
+def govuk_date_short(value: dt.date | dt.datetime | None) -> str:
+    """22 Nov 2026: for tables, where space is short."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = to_local(value).date()
+    return f"{value.day} {value:%b %Y}"
 
 
 def govuk_datetime(value: dt.datetime | None) -> str:
@@ -28,6 +38,22 @@ def govuk_datetime(value: dt.datetime | None) -> str:
     return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{suffix}"
 
 
+def iso_to_govuk_date(value: str | None) -> str:
+    """A date kept as ISO text (in a snapshot) shown the GOV.UK way."""
+    return govuk_date(dt.date.fromisoformat(value)) if value else ""
+
+
+def as_date(value) -> dt.date | None:
+    """SQLite hands back aggregated dates as text; PostgreSQL as dates."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
 def init_filters(app: Flask) -> None:
+    app.add_template_filter(as_date)
     app.add_template_filter(govuk_date)
     app.add_template_filter(govuk_datetime)
+    app.add_template_filter(govuk_date_short)
+    app.add_template_filter(iso_to_govuk_date)
+    app.add_template_filter(text_to_html)

@@ -35,9 +35,7 @@ class Page:
         for number in range(1, self.count + 1):
             near = abs(number - self.number) <= 1 or number in (1, self.count)
             if near:
-                items.append(
-                    {"number": number, "href": link(number), "current": number == self.number}
-                )
+                items.append({"number": number, "href": link(number), "current": number == self.number})
             elif items and not items[-1].get("ellipsis"):
                 items.append({"ellipsis": True})
         params: dict = {"items": items}

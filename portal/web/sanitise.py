@@ -17,9 +17,5 @@ def sanitise_html(text: str | None) -> Markup:
 def text_to_html(text: str | None) -> Markup:
     """Plain text with its paragraphs and line breaks kept, everything else escaped."""
     escaped = Markup.escape(text or "")
-    paragraphs = [
-        p.replace("\n", Markup("<br>")) for p in escaped.replace("\r\n", "\n").split("\n\n")
-    ]
-    return Markup("").join(
-        Markup('<p class="govuk-body">{}</p>').format(p) for p in paragraphs if p.strip()
-    )
+    paragraphs = [p.replace("\n", Markup("<br>")) for p in escaped.replace("\r\n", "\n").split("\n\n")]
+    return Markup("").join(Markup('<p class="govuk-body">{}</p>').format(p) for p in paragraphs if p.strip())

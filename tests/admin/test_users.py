@@ -1,7 +1,7 @@
 from portal.accounts.models import Role, SetPasswordToken, User
 from portal.audit.models import AuditEvent
 from tests.factories import make_agency, make_partnership, make_user
-from tests.helpers import error_summary, field_error, get_page, parse, post_form, sign_in
+from tests.helpers import error_summary, field_error, get_page, parse, post_form, send_queued_mail, sign_in
 
 
 def admin_client(client):
@@ -10,7 +10,7 @@ def admin_client(client):
     return admin
 
 
-def test_add_an_agency_lead_sends_a_set_password_link(client, mailbox):
+def test_add_an_agency_lead_sends_a_set_password_link(app, client, mailbox):
     admin = admin_client(client)
     agency = make_agency(name="Northvale Test Police")
     response = post_form(
@@ -30,6 +30,8 @@ def test_add_an_agency_lead_sends_a_set_password_link(client, mailbox):
         None,
         False,
     )
+    assert mailbox.messages() == []  # queued, not sent, until the sender runs
+    assert send_queued_mail(app)["sent"] == 1
     [message] = mailbox.messages()
     assert message["To"] == "quinn@agency.example"
     assert link in message.get_body(("plain",)).get_content()
@@ -124,12 +126,13 @@ def test_admin_cannot_deactivate_themselves(client):
     assert User.get_by_id(admin.id).active is True
 
 
-def test_reset_access_sends_a_new_single_use_link(client, mailbox):
+def test_reset_access_sends_a_new_single_use_link(app, client, mailbox):
     admin_client(client)
     user = make_user()
     soup = parse(post_form(client, f"/admin/users/{user.id}/reset-access", {"version": user.version}))
     assert soup.select_one("#set-password-link")
     assert SetPasswordToken.select().where(SetPasswordToken.user == user, SetPasswordToken.used_at.is_null()).count() == 1
+    send_queued_mail(app)
     assert len(mailbox.messages()) == 1
 
 

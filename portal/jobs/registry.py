@@ -1,0 +1,78 @@
+"""Every scheduled job: name -> what it runs and when. Times are the council's (TIMEZONE).
+
+A job is a module in portal/jobs/ whose `run()` returns a dict of counts
+(what it did, shown on /admin/jobs) and is safe to run twice: it runs inside
+an app context and a database connection, under its lock, and `flask --app
+portal jobs run NAME` can start it by hand at any time. Add it with one line:
+
+    Job("trawl_reminders", trawl_reminders.run, DailyAt(7, 30), "Remind agencies of returns due"),
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from portal.jobs import deliver_outbox
+
+
+@dataclass(frozen=True)
+class Every:
+    """Every N seconds, N read from a setting (so tests and deployments can change it)."""
+
+    setting: str
+
+    def trigger(self, config: Mapping) -> BaseTrigger:
+        return IntervalTrigger(seconds=config[self.setting], timezone=ZoneInfo(config["TIMEZONE"]))
+
+    def describe(self, config: Mapping) -> str:
+        seconds = config[self.setting]
+        if seconds % 60 == 0:
+            minutes = seconds // 60
+            return "Every minute" if minutes == 1 else f"Every {minutes} minutes"
+        return f"Every {seconds} seconds"
+
+
+@dataclass(frozen=True)
+class DailyAt:
+    """Once a day at a wall-clock time in the council's timezone (BST and GMT alike)."""
+
+    hour: int
+    minute: int = 0
+
+    def trigger(self, config: Mapping) -> BaseTrigger:
+        return CronTrigger(hour=self.hour, minute=self.minute, timezone=ZoneInfo(config["TIMEZONE"]))
+
+    def describe(self, config: Mapping) -> str:
+        hour = self.hour % 12 or 12
+        suffix = "am" if self.hour < 12 else "pm"
+        return f"Every day at {hour}:{self.minute:02d}{suffix}"
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    run: Callable[[], dict]
+    schedule: Every | DailyAt
+    description: str
+    # Also run as soon as the scheduler starts (catching up after a restart).
+    run_at_start: bool = False
+
+
+JOBS: dict[str, Job] = {
+    job.name: job
+    for job in (
+        Job(
+            "deliver_outbox",
+            deliver_outbox.run,
+            Every("OUTBOX_INTERVAL_SECONDS"),
+            "Send queued emails",
+            run_at_start=True,
+        ),
+    )
+}

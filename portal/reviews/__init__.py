@@ -1,0 +1,1 @@
+"""Reviews (DHRs and DArDRs) and their subjects."""

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from enum import StrEnum
+
+from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, TextField
+from playhouse.fields import EnumField
+
+from portal.accounts.models import User
+from portal.clock import utcnow
+from portal.database import VersionedModel
+from portal.organisations.models import Partnership
+
+
+class ReviewKind(StrEnum):
+    DHR = "dhr"
+    DARDR = "dardr"
+    JOINT_CHILD = "joint_child"
+    JOINT_SAR = "joint_sar"
+    OTHER_LEARNING = "other_learning"
+
+    @property
+    def label(self) -> str:
+        return REVIEW_KIND_LABELS[self]
+
+    @property
+    def reference_prefix(self) -> str:
+        # Reviews begun under the 2024 Act are DArDRs; the rest keep the DHR name.
+        return "DARDR" if self is ReviewKind.DARDR else "DHR"
+
+
+REVIEW_KIND_LABELS = {
+    ReviewKind.DHR: "Domestic homicide review (DHR)",
+    ReviewKind.DARDR: "Domestic abuse related death review (DArDR)",
+    ReviewKind.JOINT_CHILD: "Joint DHR and child safeguarding practice review",
+    ReviewKind.JOINT_SAR: "Joint DHR and safeguarding adult review",
+    ReviewKind.OTHER_LEARNING: "Other learning review",
+}
+
+
+class Review(VersionedModel):
+    reference = CharField(max_length=32, unique=True)
+    kind = EnumField(ReviewKind, max_length=32)
+    partnership = ForeignKeyField(Partnership, backref="reviews", on_delete="RESTRICT")
+    review_officer = ForeignKeyField(User, null=True, backref="reviews", on_delete="RESTRICT")
+    # Short and non-identifying, e.g. the deceased's initials: it appears in lists and emails' pages.
+    title = CharField(max_length=80)
+    date_of_death = DateField(null=True)
+    date_notified = DateField()
+    stage = CharField(max_length=40, default="notified")
+    is_open = BooleanField(default=True, index=True)
+    created_at = DateTimeField(default=utcnow)
+    created_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class SubjectRole(StrEnum):
+    DECEASED = "deceased"
+    PERPETRATOR = "perpetrator"
+    PARTNER_CURRENT = "partner_current"
+    PARTNER_PREVIOUS = "partner_previous"
+    HOUSEHOLD_MEMBER = "household_member"
+    CHILD = "child"
+
+    @property
+    def label(self) -> str:
+        return SUBJECT_ROLE_LABELS[self]
+
+
+SUBJECT_ROLE_LABELS = {
+    SubjectRole.DECEASED: "Deceased",
+    SubjectRole.PERPETRATOR: "Perpetrator or suspect",
+    SubjectRole.PARTNER_CURRENT: "Current partner",
+    SubjectRole.PARTNER_PREVIOUS: "Previous partner",
+    SubjectRole.HOUSEHOLD_MEMBER: "Household member",
+    SubjectRole.CHILD: "Child",
+}
+
+
+class Subject(VersionedModel):
+    """A person agencies are asked to search their records for."""
+
+    review = ForeignKeyField(Review, backref="subjects", on_delete="CASCADE")
+    role = EnumField(SubjectRole, max_length=32)
+    full_name = CharField(max_length=120)
+    aliases = TextField(default="")  # alternative spellings and aliases, one per line
+    date_of_birth = DateField(null=True)
+    address_at_time = TextField(default="")
+    previous_addresses = TextField(default="")
+    relationship_to_deceased = CharField(max_length=120, default="")
+    scope_from = DateField(null=True)
+    scope_to = DateField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+    def snapshot(self) -> dict:
+        """What a trawl records of this subject when it is issued."""
+        return {
+            "id": self.id,
+            "role": self.role.value,
+            "role_label": self.role.label,
+            "full_name": self.full_name,
+            "aliases": [line.strip() for line in self.aliases.splitlines() if line.strip()],
+            "date_of_birth": self.date_of_birth.isoformat() if self.date_of_birth else None,
+            "address_at_time": self.address_at_time,
+            "previous_addresses": self.previous_addresses,
+            "relationship_to_deceased": self.relationship_to_deceased,
+            "scope_from": self.scope_from.isoformat() if self.scope_from else None,
+            "scope_to": self.scope_to.isoformat() if self.scope_to else None,
+        }

@@ -1,0 +1,1 @@
+"""Trawls: asking agencies whether they hold records, and their returns."""

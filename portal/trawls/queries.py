@@ -1,0 +1,278 @@
+"""Named reads for trawls. Every list is a fixed number of queries, whatever the data size."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from peewee import JOIN, Case, fn
+
+from portal.accounts.models import User
+from portal.clock import local_today
+from portal.organisations.models import Agency, Partnership, Sector
+from portal.reviews.models import Review
+from portal.trawls.models import (
+    OPEN_STATUSES,
+    ExtensionRequest,
+    RequestStatus,
+    Trawl,
+    TrawlRequest,
+    TrawlReturn,
+)
+
+OVERDUE = "overdue"
+# The statuses people filter and count by: "overdue" is derived, never stored.
+DISPLAY_STATUSES = (
+    ("awaiting", "Awaiting"),
+    (OVERDUE, "Overdue"),
+    ("extension_requested", "Extension requested"),
+    ("nil_return", "Nil return"),
+    ("involvement", "Involvement"),
+    ("accepted", "Accepted"),
+)
+DISPLAY_LABELS = dict(DISPLAY_STATUSES)
+
+
+def display_status(request: TrawlRequest, today: dt.date) -> str:
+    if request.status is RequestStatus.AWAITING and request.due_date < today:
+        return OVERDUE
+    return request.status.value
+
+
+def _display_status_sql(today: dt.date):
+    return Case(
+        None,
+        [((TrawlRequest.status == RequestStatus.AWAITING) & (TrawlRequest.due_date < today), OVERDUE)],
+        TrawlRequest.status,
+    )
+
+
+def _where_display_status(query, status: str, today: dt.date):
+    if status == OVERDUE:
+        return query.where(TrawlRequest.status == RequestStatus.AWAITING, TrawlRequest.due_date < today)
+    if status == RequestStatus.AWAITING.value:
+        return query.where(TrawlRequest.status == RequestStatus.AWAITING, TrawlRequest.due_date >= today)
+    return query.where(TrawlRequest.status == status)
+
+
+def trawls_of(review: Review):
+    return Trawl.select().where(Trawl.review == review).order_by(Trawl.number)
+
+
+def status_counts(review_ids: list[int], today: dt.date | None = None) -> dict[int, dict[str, int]]:
+    """{review_id: {display status: count}}, in one grouped query."""
+    today = today or local_today()
+    display = _display_status_sql(today)
+    counts: dict[int, dict[str, int]] = {rid: {key: 0 for key, _ in DISPLAY_STATUSES} for rid in review_ids}
+    if not review_ids:
+        return counts
+    rows = (
+        TrawlRequest.select(
+            TrawlRequest.review, display.alias("display"), fn.COUNT(TrawlRequest.id).alias("n")
+        )
+        .where(TrawlRequest.review.in_(review_ids))
+        .group_by(TrawlRequest.review, display)
+        .tuples()
+    )
+    for review_id, key, number in rows:
+        counts[review_id][key] = number
+    return counts
+
+
+def dashboard_requests(
+    review: Review,
+    *,
+    status: str | None = None,
+    sector: Sector | None = None,
+    trawl_id: int | None = None,
+    descending: bool = False,
+    today: dt.date | None = None,
+):
+    """A review's requests with their agency, trawl and who answered: one query."""
+    today = today or local_today()
+    answered_by = User.alias()
+    query = (
+        TrawlRequest.select(TrawlRequest, Agency, Trawl, answered_by)
+        .join(Agency)
+        .switch(TrawlRequest)
+        .join(Trawl)
+        .switch(TrawlRequest)
+        .join(answered_by, JOIN.LEFT_OUTER, on=(TrawlRequest.answered_by == answered_by.id))
+        .where(TrawlRequest.review == review)
+    )
+    if status:
+        query = _where_display_status(query, status, today)
+    if sector:
+        query = query.where(Agency.sector == sector)
+    if trawl_id:
+        query = query.where(TrawlRequest.trawl == trawl_id)
+    order = TrawlRequest.due_date.desc() if descending else TrawlRequest.due_date
+    return query.order_by(order, Agency.name)
+
+
+def request_with_context(request_id: int, *, agency_id: int | None = None):
+    """One request with its trawl, review and agency; limited to an agency for its leads."""
+    query = (
+        TrawlRequest.select(TrawlRequest, Trawl, Review, Agency)
+        .join(Trawl)
+        .switch(TrawlRequest)
+        .join(Review)
+        .switch(TrawlRequest)
+        .join(Agency)
+        .where(TrawlRequest.id == request_id)
+    )
+    if agency_id is not None:
+        query = query.where(TrawlRequest.agency == agency_id)
+    return query
+
+
+def returns_of(request: TrawlRequest):
+    submitted_by = User.alias()
+    return (
+        TrawlReturn.select(TrawlReturn, submitted_by)
+        .join(submitted_by, on=(TrawlReturn.submitted_by == submitted_by.id))
+        .where(TrawlReturn.request == request)
+        .order_by(TrawlReturn.number.desc())
+    )
+
+
+def extensions_of(request: TrawlRequest):
+    return (
+        ExtensionRequest.select()
+        .where(ExtensionRequest.request == request)
+        .order_by(ExtensionRequest.id.desc())
+    )
+
+
+def pending_extension(request: TrawlRequest) -> ExtensionRequest | None:
+    return (
+        ExtensionRequest.select()
+        .where(ExtensionRequest.request == request, ExtensionRequest.decision.is_null())
+        .order_by(ExtensionRequest.id.desc())
+        .first()
+    )
+
+
+def agencies_asked(review: Review) -> set[int]:
+    return {
+        row[0]
+        for row in TrawlRequest.select(TrawlRequest.agency).where(TrawlRequest.review == review).tuples()
+    }
+
+
+def inbox(agency_id: int, *, open_only: bool = False, today: dt.date | None = None):
+    """An agency's requests: open ones first, then by due date. Review reference only, never its pages."""
+    query = (
+        TrawlRequest.select(TrawlRequest, Trawl, Review.reference, Review.id)
+        .join(Trawl)
+        .switch(TrawlRequest)
+        .join(Review)
+        .where(TrawlRequest.agency == agency_id)
+    )
+    if open_only:
+        query = query.where(TrawlRequest.status.in_(list(OPEN_STATUSES)))
+    still_open = Case(None, [(TrawlRequest.status.in_(list(OPEN_STATUSES)), 0)], 1)
+    return query.order_by(still_open, TrawlRequest.due_date, TrawlRequest.id)
+
+
+def _aggregate(today: dt.date):
+    """Per review: counts per display status and the next open due date (a subquery)."""
+    is_open = TrawlRequest.status.in_(list(OPEN_STATUSES))
+    overdue = (TrawlRequest.status == RequestStatus.AWAITING) & (TrawlRequest.due_date < today)
+
+    def count_when(condition):
+        return fn.SUM(Case(None, [(condition, 1)], 0))
+
+    return (
+        TrawlRequest.select(
+            TrawlRequest.review.alias("review_id"),
+            count_when(
+                (TrawlRequest.status == RequestStatus.AWAITING) & (TrawlRequest.due_date >= today)
+            ).alias("awaiting"),
+            count_when(overdue).alias("overdue"),
+            count_when(TrawlRequest.status == RequestStatus.EXTENSION_REQUESTED).alias("extension_requested"),
+            count_when(TrawlRequest.status == RequestStatus.NIL_RETURN).alias("nil_return"),
+            count_when(TrawlRequest.status == RequestStatus.INVOLVEMENT).alias("involvement"),
+            count_when(TrawlRequest.status == RequestStatus.ACCEPTED).alias("accepted"),
+            fn.MIN(Case(None, [(is_open, TrawlRequest.due_date)], None)).alias("next_due"),
+        )
+        .group_by(TrawlRequest.review)
+        .alias("agg")
+    )
+
+
+def overview(
+    *,
+    officer_id: int | None = None,
+    partnership_id: int | None = None,
+    open_only: bool = True,
+    today: dt.date | None = None,
+):
+    """Reviews with their return counts and next due date, overdue first: one query."""
+    today = today or local_today()
+    agg = _aggregate(today)
+    columns = [
+        agg.c.awaiting,
+        agg.c.overdue,
+        agg.c.extension_requested,
+        agg.c.nil_return,
+        agg.c.involvement,
+        agg.c.accepted,
+        agg.c.next_due,
+    ]
+    query = (
+        Review.select(Review, Partnership, *columns)
+        .join(Partnership)
+        .switch(Review)
+        .join(agg, JOIN.LEFT_OUTER, on=(Review.id == agg.c.review_id))
+    )
+    if open_only:
+        query = query.where(Review.is_open)
+    if officer_id is not None:
+        query = query.where(Review.review_officer == officer_id)
+    if partnership_id is not None:
+        query = query.where(Review.partnership == partnership_id)
+    has_overdue = Case(None, [(fn.COALESCE(agg.c.overdue, 0) > 0, 0)], 1)
+    no_due = Case(None, [(agg.c.next_due.is_null(), 1)], 0)
+    return query.order_by(has_overdue, no_due, agg.c.next_due, Review.reference).objects()
+
+
+def no_record_of_contact(review: Review):
+    """Agencies whose current return is a nil return (accepted or not), for the report's appendix."""
+    return (
+        TrawlRequest.select(TrawlRequest, Agency, Trawl)
+        .join(Agency)
+        .switch(TrawlRequest)
+        .join(Trawl)
+        .where(TrawlRequest.review == review)
+        .where(
+            (TrawlRequest.status == RequestStatus.NIL_RETURN)
+            | ((TrawlRequest.status == RequestStatus.ACCEPTED) & _latest_return_kind_is_nil())
+        )
+        .order_by(Agency.name)
+    )
+
+
+def _latest_return_kind_is_nil():
+    latest = TrawlReturn.alias()
+    newest_number = latest.select(fn.MAX(latest.number)).where(latest.request == TrawlRequest.id)
+    return fn.EXISTS(
+        TrawlReturn.select(TrawlReturn.id).where(
+            TrawlReturn.request == TrawlRequest.id,
+            TrawlReturn.number == newest_number,
+            TrawlReturn.kind == "nil_return",
+        )
+    )
+
+
+def latest_return_kinds(request_ids: list[int]) -> dict[int, str]:
+    """The kind of each request's newest return (for exports), in one query."""
+    if not request_ids:
+        return {}
+    latest = TrawlReturn.alias()
+    newest = latest.select(fn.MAX(latest.number)).where(latest.request == TrawlReturn.request)
+    rows = (
+        TrawlReturn.select(TrawlReturn.request, TrawlReturn.kind)
+        .where(TrawlReturn.request.in_(request_ids), TrawlReturn.number == newest)
+        .tuples()
+    )
+    return {request_id: kind for request_id, kind in rows}

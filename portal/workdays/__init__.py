@@ -1,0 +1,1 @@
+"""Working days in England and Wales: weekends and bank holidays do not count."""

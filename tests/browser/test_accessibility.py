@@ -1,0 +1,182 @@
+"""axe-core on every screen, under the real Content-Security-Policy.
+
+axe is evaluated through Playwright (the DevTools protocol), which the page's
+CSP does not govern, so the pages are checked exactly as served: no
+`bypass_csp`, and the CSP watch in conftest.py stays on.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from portal.accounts.models import Role
+from tests.browser.conftest import demo_user
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+TARGETS_SHOWN = 5
+
+RUN_AXE = """
+async (tags) => {
+  const results = await window.axe.run(document, {
+    runOnly: {type: 'tag', values: tags},
+    resultTypes: ['violations'],
+  });
+  return results.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    helpUrl: v.helpUrl,
+    targets: v.nodes.map((node) => node.target.join(' ')),
+    summary: v.nodes.length ? v.nodes[0].failureSummary : '',
+  }));
+}
+"""
+
+PUBLIC_PAGES = {
+    "sign-in": "/sign-in",
+    "accessibility-statement": "/accessibility",
+    "signed-out": "/signed-out",
+}
+
+ADMIN_PAGES = {
+    "home": "/",
+    "users": "/admin/users",
+    "new-user": "/admin/users/new",
+    "partnerships": "/admin/partnerships",
+    "new-partnership": "/admin/partnerships/new",
+    "agencies": "/admin/agencies",
+    "new-agency": "/admin/agencies/new",
+    "audit-log": "/admin/audit-log",
+}
+
+# Form page, and the button that submits it (left empty, so every error shows).
+EMPTY_FORMS = {
+    "new-user": ("/admin/users/new", "Add user"),
+    "new-partnership": ("/admin/partnerships/new", "Add partnership"),
+    "new-agency": ("/admin/agencies/new", "Add agency"),
+}
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE_PATH.exists():
+        pytest.fail(f"{AXE_PATH.relative_to(ROOT)} is missing: run `npm ci`", pytrace=False)
+    return AXE_PATH.read_text(encoding="utf-8")
+
+
+def format_violation(violation: dict) -> str:
+    targets = violation["targets"]
+    shown = ", ".join(targets[:TARGETS_SHOWN])
+    more = f" (+{len(targets) - TARGETS_SHOWN} more)" if len(targets) > TARGETS_SHOWN else ""
+    return (
+        f"- {violation['id']} [{violation['impact']}]: {violation['help']}\n"
+        f"    targets: {shown}{more}\n"
+        f"    {violation['helpUrl']}"
+    )
+
+
+def assert_accessible(page, axe_source: str) -> None:
+    """Run axe on the page as it is now; fail on serious or critical violations."""
+    if page.evaluate("() => typeof window.axe") != "object":
+        page.evaluate(axe_source)
+    violations = page.evaluate(RUN_AXE, WCAG_TAGS)
+    # Everything axe found is printed (pytest shows it for failures, and with -rP).
+    for violation in violations:
+        print(format_violation(violation))
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, (
+        f"axe found {len(blocking)} serious or critical violation(s) on {page.url}:\n"
+        + "\n".join(format_violation(v) for v in blocking)
+    )
+
+
+def open_page(session, path: str):
+    response = session.goto(path)
+    assert response is not None and response.status == 200, (
+        f"{path} answered {response and response.status}"
+    )
+    expect(session.page.locator("h1")).to_have_count(1)
+    return session.page
+
+
+def submit_expecting_errors(page, button: str) -> None:
+    page.get_by_role("button", name=button, exact=True).click()
+    page.wait_for_load_state("load")
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+
+
+# --- Signed out -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES.values(), ids=PUBLIC_PAGES.keys())
+def test_public_page(browser_session, axe_source, path):
+    page = open_page(browser_session, path)
+    assert_accessible(page, axe_source)
+
+
+def test_sign_in_with_errors(browser_session, axe_source):
+    page = open_page(browser_session, "/sign-in")
+    submit_expecting_errors(page, "Sign in")
+    expect(page.locator(".govuk-error-message").first).to_be_visible()
+    assert_accessible(page, axe_source)
+
+
+# --- Signed in as an administrator ---------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES.values(), ids=ADMIN_PAGES.keys())
+def test_admin_page(admin_session, axe_source, path):
+    page = open_page(admin_session, path)
+    assert_accessible(page, axe_source)
+
+
+def _edit_path(kind: str) -> str:
+    from portal.accounts.models import User
+    from portal.extensions import db
+    from portal.organisations.models import Agency, Partnership
+
+    with db.database.connection_context():
+        if kind == "user":
+            return f"/admin/users/{User.get(User.email == demo_user(Role.AGENCY_LEAD).email).id}"
+        if kind == "partnership":
+            return f"/admin/partnerships/{Partnership.select().order_by(Partnership.id).first().id}"
+        return f"/admin/agencies/{Agency.select().order_by(Agency.id).first().id}"
+
+
+@pytest.mark.parametrize("kind", ["user", "partnership", "agency"])
+def test_admin_edit_page(admin_session, axe_source, kind):
+    page = open_page(admin_session, _edit_path(kind))
+    expect(page.get_by_role("button", name="Save changes")).to_be_visible()
+    assert_accessible(page, axe_source)
+
+
+@pytest.mark.parametrize("path, button", EMPTY_FORMS.values(), ids=EMPTY_FORMS.keys())
+def test_admin_form_with_errors(admin_session, axe_source, path, button):
+    page = open_page(admin_session, path)
+    submit_expecting_errors(page, button)
+    assert_accessible(page, axe_source)
+
+
+def test_axe_reports_violations(browser_session, axe_source):
+    """The check fails on a real violation, so a clean result means something."""
+    page = open_page(browser_session, "/accessibility")
+    page.evaluate(
+        """() => {
+          const image = document.createElement('img');
+          image.src = '/static/dist/favicon.svg';
+          document.querySelector('main').append(image);
+        }"""
+    )
+    with pytest.raises(AssertionError, match=r"image-alt \[critical\]"):
+        assert_accessible(page, axe_source)
