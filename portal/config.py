@@ -73,6 +73,7 @@ def load_settings(environ: dict[str, str], instance_path: Path) -> dict:
         "TIMEZONE": environ.get("PORTAL_TIMEZONE", "Europe/London"),
         "SCHEDULER_IN_PROCESS": _flag(environ.get("SCHEDULER_IN_PROCESS"), default=False),
         "SESSION_IDLE_MINUTES": _int(environ, "SESSION_IDLE_MINUTES", 30),
+        "DASHBOARD_REFRESH_SECONDS": _int(environ, "DASHBOARD_REFRESH_SECONDS", 20),
         "SESSION_MAX_HOURS": _int(environ, "SESSION_MAX_HOURS", 12),
         "LOCKOUT_ATTEMPTS": _int(environ, "LOCKOUT_ATTEMPTS", 5),
         "LOCKOUT_MINUTES": _int(environ, "LOCKOUT_MINUTES", 15),

@@ -54,6 +54,7 @@ EXPECTED = {
     ("accounts.signed_out", "GET"): everyone(200),
     ("accounts.set_password", "GET"): everyone(404),  # the sample token is not a real one
     ("accounts.set_password", "POST"): everyone(404),
+    ("admin.index", "GET"): only({Role.ADMIN: 200}),
     ("admin.users", "GET"): only({Role.ADMIN: 200}),
     ("admin.new_user", "GET"): only({Role.ADMIN: 200}),
     ("admin.new_user", "POST"): only({Role.ADMIN: 200}),

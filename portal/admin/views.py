@@ -24,6 +24,12 @@ from portal.web.pagination import paginate
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
+@bp.route("")
+@allow(Role.ADMIN)
+def index():
+    return render_template("admin/index.html")
+
+
 # Users ------------------------------------------------------------------------------
 
 

@@ -28,6 +28,8 @@ class Every:
     setting: str
 
     def trigger(self, config: Mapping) -> BaseTrigger:
+        if config[self.setting] < 1:
+            raise ValueError(f"{self.setting} must be at least 1 second")
         return IntervalTrigger(seconds=config[self.setting], timezone=ZoneInfo(config["TIMEZONE"]))
 
     def describe(self, config: Mapping) -> str:

@@ -22,6 +22,10 @@ A run, in order:
      problem, the rest of the batch backs off with it and the run stops.
 A run stops claiming and puts back what it has not reached after half the
 lease, so a live sender's messages are never mistaken for a dead one's.
+
+One gap no sender can close: if the connection drops after the server has
+taken the message but before it says so, the message is retried and may
+arrive twice, with the same Message-ID.
 """
 
 from __future__ import annotations

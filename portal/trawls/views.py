@@ -25,7 +25,7 @@ from portal.trawls.returns import return_values
 from portal.web.access import allow, safe_next_url
 from portal.web.exports import csv_response
 from portal.web.forms import CONFLICT_MESSAGE, VersionedForm
-from portal.web.htmx import is_htmx_request, render_page_or_fragment
+from portal.web.htmx import is_htmx_request, render_page_or_fragment, triggered_by
 from portal.web.pagination import paginate
 
 bp = Blueprint("trawls", __name__)
@@ -118,6 +118,8 @@ def _dashboard_context(review: Review) -> dict:
         "display_statuses": queries.DISPLAY_STATUSES,
         "display_status": queries.display_status,
         "action_form": VersionedForm(),
+        # A poll refreshes quietly; only a change someone asked for is announced.
+        "announce": not triggered_by("dashboard-results"),
     }
 
 

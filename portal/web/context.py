@@ -14,13 +14,19 @@ NAVIGATION = (
     ("Returns", "trawls.overview", (Role.ADMIN, Role.REVIEW_OFFICER)),
     ("Trawl requests", "inbox.index", (Role.AGENCY_LEAD,)),
     ("Reviews", "trawls.partnership_reviews", (Role.CSP_TEAM,)),
-    ("Users", "admin.users", (Role.ADMIN,)),
-    ("Partnerships", "admin.partnerships", (Role.ADMIN,)),
-    ("Agencies", "admin.agencies", (Role.ADMIN,)),
-    ("Audit log", "audit.events", (Role.ADMIN,)),
-    ("Outbox", "outbox.messages", (Role.ADMIN,)),
-    ("Scheduled jobs", "jobs.runs", (Role.ADMIN,)),
-    ("Bank holidays", "workdays.bank_holidays", (Role.ADMIN,)),
+    # One entry for every admin screen (listed on /admin), so the bar stays short.
+    ("Administration", "admin.index", (Role.ADMIN,)),
+)
+
+# The admin screens, as listed on /admin: (label, endpoint, what it is for).
+ADMIN_AREAS = (
+    ("Users", "admin.users", "Add people, change their role, reset access, deactivate accounts."),
+    ("Partnerships", "admin.partnerships", "The community safety partnerships that own reviews."),
+    ("Agencies", "admin.agencies", "The agencies that are sent trawls, by sector."),
+    ("Bank holidays", "workdays.bank_holidays", "Add a one-off bank holiday; affected due dates move."),
+    ("Audit log", "audit.events", "Every change, sign-in and view of sensitive records."),
+    ("Outbox", "outbox.messages", "Emails the portal has queued, sent or failed to send."),
+    ("Scheduled jobs", "jobs.runs", "When each scheduled job last ran and what it did."),
 )
 
 
@@ -45,5 +51,6 @@ def init_context(app: Flask) -> None:
             "council_name": app.config["COUNCIL_NAME"],
             "service_name": app.config["SERVICE_NAME"],
             "navigation_items": navigation_items,
+            "admin_areas": ADMIN_AREAS,
             "Role": Role,
         }

@@ -20,6 +20,11 @@ def is_htmx_request() -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
+def triggered_by(element_id: str) -> bool:
+    """Whether this htmx request came from the element with this id (e.g. a poll)."""
+    return is_htmx_request() and request.headers.get(TRIGGER_HEADER) == element_id
+
+
 def htmx_target() -> str | None:
     return request.htmx.target if is_htmx_request() else None
 

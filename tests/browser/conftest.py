@@ -11,6 +11,7 @@ own download. Without it the browser tests skip, except in CI where they fail.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -32,6 +33,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+EXPECTED_STATUS_MESSAGE = re.compile(r"the server responded with a status of (409|422)\b")
 # Short enough that a broken page fails fast, long enough for a loaded 2-core machine.
 TIMEOUT_MS = 10_000
 
@@ -97,6 +99,8 @@ def live_app(tmp_path_factory):
                 "SECRET_KEY": "x" * 40,
                 "MAIL_BACKEND": "file",
                 "MAIL_FILE_DIR": str(tmp / "mail"),
+                # Dashboards poll for new returns; fast here so journeys need not wait.
+                "DASHBOARD_REFRESH_SECONDS": 1,
             }
         )
     upgrade(db.database)
@@ -176,6 +180,10 @@ class PageWatch:
             self.csp_violations.append(violation)
 
     def _console(self, message) -> None:
+        # Chromium logs every 4xx as "Failed to load resource". 409 (conflict) and 422
+        # (form errors) are answers the portal gives on purpose, not script errors.
+        if EXPECTED_STATUS_MESSAGE.search(message.text):
+            return
         if message.type == "error":
             location = message.location or {}
             self.console_errors.append(
@@ -259,6 +267,21 @@ def browser_session(browser, live_server) -> Iterator[BrowserSession]:
     session = _open_session(browser, live_server)
     yield session
     problems = _close_session(session)
+    assert not problems, "The browser reported problems:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def open_session(browser, live_server):
+    """Open more signed-out browsers (one per person in a journey); all checked at teardown."""
+    sessions = []
+
+    def open_() -> BrowserSession:
+        session = _open_session(browser, live_server)
+        sessions.append(session)
+        return session
+
+    yield open_
+    problems = [problem for session in sessions for problem in _close_session(session)]
     assert not problems, "The browser reported problems:\n" + "\n".join(problems)
 
 

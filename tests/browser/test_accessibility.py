@@ -49,6 +49,10 @@ PUBLIC_PAGES = {
 
 ADMIN_PAGES = {
     "home": "/",
+    "administration": "/admin",
+    "bank-holidays": "/admin/bank-holidays",
+    "outbox": "/admin/outbox",
+    "scheduled-jobs": "/admin/jobs",
     "users": "/admin/users",
     "new-user": "/admin/users/new",
     "partnerships": "/admin/partnerships",
@@ -180,3 +184,87 @@ def test_axe_reports_violations(browser_session, axe_source):
     )
     with pytest.raises(AssertionError, match=r"image-alt \[critical\]"):
         assert_accessible(page, axe_source)
+
+
+# --- Signed in as the other roles -------------------------------------------------------
+
+
+def _lead_request_id() -> int:
+    from portal.accounts.models import User
+    from portal.extensions import db
+    from portal.trawls.models import TrawlRequest
+
+    with db.database.connection_context():
+        lead = User.get(User.email == demo_user(Role.AGENCY_LEAD).email)
+        return TrawlRequest.select().where(TrawlRequest.agency == lead.agency_id).order_by(TrawlRequest.id).first().id
+
+
+OFFICER_PAGES = {
+    "reviews": "/reviews",
+    "new-review": "/reviews/new",
+    "review": "/reviews/1",
+    "add-person": "/reviews/1/subjects/new",
+    "issue-trawl": "/reviews/1/trawls/new",
+    "returns-dashboard": "/reviews/1/returns",
+    "returns-overview": "/returns",
+    "trawl-request": "/trawl-requests/1",
+    "trawl-letter": "/trawl-requests/1/letter",
+    "record-return": "/trawl-requests/1/record-return/involvement",
+    "no-record-of-contact": "/reviews/1/no-record-of-contact",
+}
+LEAD_PAGES = ("", "/nil-return", "/involvement", "/extension", "/letter")
+
+
+@pytest.fixture
+def signed_in(open_session):
+    from portal.demo.data import DEMO_PASSWORD
+
+    def sign_in_as(role: Role):
+        session = open_session()
+        session.sign_in(demo_user(role).email, DEMO_PASSWORD)
+        return session
+
+    return sign_in_as
+
+
+def test_review_officer_pages(signed_in, axe_source):
+    session = signed_in(Role.REVIEW_OFFICER)
+    for path in OFFICER_PAGES.values():
+        assert_accessible(open_page(session, path), axe_source)
+
+
+def test_review_officer_forms_with_errors(signed_in, axe_source):
+    session = signed_in(Role.REVIEW_OFFICER)
+    page = open_page(session, "/reviews/new")
+    submit_expecting_errors(page, "Open review")
+    assert_accessible(page, axe_source)
+    page = open_page(session, "/reviews/1/trawls/new")
+    submit_expecting_errors(page, "Issue trawl")
+    assert_accessible(page, axe_source)
+
+
+def test_inline_subject_form_errors_are_announced_and_accessible(signed_in, axe_source):
+    session = signed_in(Role.REVIEW_OFFICER)
+    page = open_page(session, "/reviews/1")
+    page.get_by_role("button", name="Add a person").click()
+    page.locator("#subject-new").get_by_role("button", name="Save person").click()
+    summary = page.locator("#subjects .govuk-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    assert_accessible(page, axe_source)
+
+
+def test_agency_lead_pages(signed_in, axe_source):
+    session = signed_in(Role.AGENCY_LEAD)
+    assert_accessible(open_page(session, "/inbox"), axe_source)
+    request_id = _lead_request_id()
+    for suffix in LEAD_PAGES:
+        assert_accessible(open_page(session, f"/inbox/{request_id}{suffix}"), axe_source)
+    page = open_page(session, f"/inbox/{request_id}/involvement")
+    submit_expecting_errors(page, "Send summary of involvement")
+    assert_accessible(page, axe_source)
+
+
+def test_csp_team_pages(signed_in, axe_source):
+    session = signed_in(Role.CSP_TEAM)
+    assert_accessible(open_page(session, "/partnership/reviews"), axe_source)

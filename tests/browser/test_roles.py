@@ -15,10 +15,10 @@ pytestmark = pytest.mark.browser
 
 # The service navigation each role sees, in order. Extend this as screens are added.
 EXPECTED_NAVIGATION: dict[Role, list[str]] = {
-    Role.ADMIN: ["Home", "Users", "Partnerships", "Agencies", "Audit log"],
-    Role.REVIEW_OFFICER: ["Home"],
-    Role.AGENCY_LEAD: ["Home"],
-    Role.CSP_TEAM: ["Home"],
+    Role.ADMIN: ["Home", "Reviews", "Returns", "Administration"],
+    Role.REVIEW_OFFICER: ["Home", "Reviews", "Returns"],
+    Role.AGENCY_LEAD: ["Home", "Trawl requests"],
+    Role.CSP_TEAM: ["Home", "Reviews"],
 }
 
 NAV_LINKS = ".govuk-service-navigation__list a.govuk-service-navigation__link"
