@@ -6,5 +6,11 @@ from portal.jobs.models import JobLock, JobRun  # noqa: F401
 from portal.notifications.models import OutboxMessage  # noqa: F401
 from portal.organisations.models import Agency, Partnership  # noqa: F401
 from portal.reviews.models import Review, Subject  # noqa: F401
-from portal.trawls.models import ExtensionRequest, Trawl, TrawlRequest, TrawlReturn  # noqa: F401
+from portal.trawls.models import (  # noqa: F401
+    ExtensionRequest,
+    Trawl,
+    TrawlReminder,
+    TrawlRequest,
+    TrawlReturn,
+)
 from portal.workdays.models import BankHoliday  # noqa: F401

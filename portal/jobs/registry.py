@@ -18,7 +18,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from portal.jobs import deliver_outbox
+from portal.jobs import deliver_outbox, trawl_reminders
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,14 @@ JOBS: dict[str, Job] = {
             deliver_outbox.run,
             Every("OUTBOX_INTERVAL_SECONDS"),
             "Send queued emails",
+            run_at_start=True,
+        ),
+        Job(
+            "trawl_reminders",
+            trawl_reminders.run,
+            DailyAt(7, 30),
+            "Remind agencies of trawl returns due or overdue; escalate to review officers",
+            # A scheduler that was down at 7:30 catches up when it starts (once: see reminders.py).
             run_at_start=True,
         ),
     )

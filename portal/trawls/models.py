@@ -181,3 +181,28 @@ class ExtensionRequest(BaseModel):
     decided_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
     decision_note = TextField(default="")
     granted_date = DateField(null=True)
+
+
+class ReminderStage(StrEnum):
+    BEFORE_DUE = "before_due"
+    DUE_TODAY = "due_today"
+    OVERDUE = "overdue"  # every few working days while overdue: the stage key carries the count
+    ESCALATION = "escalation"  # to the review officer
+
+
+class TrawlReminder(BaseModel):
+    """One reminder (or escalation) for one request, due date and stage: at most one, ever.
+
+    The unique index, not only the job's logic, makes a second process or a
+    second run on the same day a no-op. An extension's new due date starts a
+    new series.
+    """
+
+    request = ForeignKeyField(TrawlRequest, backref="reminders", on_delete="CASCADE")
+    due_date = DateField()
+    stage = CharField(max_length=32)  # e.g. "before_due", "overdue_3", "escalation"
+    sent_on = DateField()  # the London working day it was queued
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("request", "due_date", "stage"), True),)
