@@ -47,7 +47,7 @@ run: install assets demo ## Install, build, migrate, load demo data and serve on
 scheduler: migrate ## Run the scheduled jobs process (production runs it beside gunicorn)
 	$(FLASK) scheduler run
 
-test: install assets ## The whole suite: SQLite and PostgreSQL, browser tests included
+test: install assets lint ## Lint, then the whole suite: SQLite and PostgreSQL, browser tests included
 	$(VENV)/bin/pytest
 
 test-fast: install ## Skip the browser tests

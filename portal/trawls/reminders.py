@@ -30,7 +30,7 @@ from portal.notifications.mail import portal_url
 from portal.notifications.outbox import enqueue
 from portal.organisations.models import Agency
 from portal.reviews.models import Review
-from portal.trawls.models import RequestStatus, ReminderStage, TrawlReminder, TrawlRequest
+from portal.trawls.models import ReminderStage, RequestStatus, TrawlReminder, TrawlRequest
 from portal.workdays.calendar import WorkingDayCalendar
 
 BATCH = 200  # requests per transaction
