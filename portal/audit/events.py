@@ -45,4 +45,9 @@ EVENTS: dict[str, frozenset[str]] = {
     "due_date_recalculated": frozenset({"from_date", "to_date", "reason"}),
     "bank_holiday_added": frozenset({"date"}),
     "export_downloaded": frozenset({"export"}),
+    # Lifecycle and publication
+    "review_stage_changed": frozenset({"to_stage"}),
+    "review_suspended": frozenset({"reason"}),
+    "review_resumed": frozenset({"suspended_days"}),
+    "review_key_dates_changed": frozenset({"changed"}),
 }

@@ -8,7 +8,8 @@ from playhouse.fields import EnumField
 from portal.accounts.models import User
 from portal.clock import utcnow
 from portal.database import VersionedModel
-from portal.organisations.models import Partnership
+from portal.lifecycle.stages import DecisionOutcome, Stage
+from portal.organisations.models import Agency, Partnership
 
 
 class ReviewKind(StrEnum):
@@ -46,10 +47,29 @@ class Review(VersionedModel):
     title = CharField(max_length=80)
     date_of_death = DateField(null=True)
     date_notified = DateField()
-    stage = CharField(max_length=40, default="notified")
+    stage = EnumField(Stage, max_length=40, default=Stage.NOTIFIED, index=True)
     is_open = BooleanField(default=True, index=True)
     created_at = DateTimeField(default=utcnow)
     created_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    # Key dates and decisions (portal/lifecycle): fields, not free text, so timescales can be worked out.
+    decision_outcome = EnumField(DecisionOutcome, max_length=32, null=True)
+    decision_on = DateField(null=True)
+    home_office_told_on = DateField(null=True)
+    chair_appointed_on = DateField(null=True)
+    tor_agreed_on = DateField(null=True)
+    report_submitted_on = DateField(null=True)
+    cleared_on = DateField(null=True)
+    commissioner_copy_on = DateField(null=True)  # final report sent to the Domestic Abuse Commissioner
+    suspended_since = DateField(null=True)
+    # Publication (portal/publication)
+    publication_planned_on = DateField(null=True)
+    lead_press_office = ForeignKeyField(Agency, null=True, on_delete="RESTRICT")
+    published_on = DateField(null=True, index=True)
+    removal_due_on = DateField(null=True, index=True)
+    removed_on = DateField(null=True)
+    held_until = DateField(null=True)
+    hold_reason = TextField(default="")
+    report_available_at = TextField(default="")
 
     @property
     def display_name(self) -> str:
