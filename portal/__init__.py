@@ -88,13 +88,14 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts
     from portal.admin.views import bp as admin
     from portal.audit.views import bp as audit
+    from portal.lifecycle.views import bp as lifecycle
     from portal.pages.views import bp as pages
     from portal.reviews.views import bp as reviews
     from portal.trawls.inbox import bp as inbox
     from portal.trawls.views import bp as trawls
     from portal.workdays.views import bp as workdays
 
-    for blueprint in (pages, accounts, admin, audit, reviews, trawls, inbox, workdays):
+    for blueprint in (pages, accounts, admin, audit, reviews, trawls, inbox, workdays, lifecycle):
         app.register_blueprint(blueprint)
 
     from portal.jobs.views import bp as jobs

@@ -51,6 +51,13 @@ EXPECTED = {
     ("accounts.sign_in", "GET"): {**everyone(302), ANON: 200},
     ("accounts.sign_in", "POST"): {**everyone(302), ANON: 200},
     ("accounts.sign_out", "POST"): signed_in(302),
+    # The second-factor step: without a correct password first, back to sign-in.
+    ("accounts.security_code", "GET"): everyone(302),
+    ("accounts.security_code", "POST"): everyone(302),
+    ("accounts.recovery_code", "GET"): everyone(302),
+    ("accounts.recovery_code", "POST"): everyone(302),
+    ("accounts.set_up_two_factor", "GET"): everyone(302),
+    ("accounts.set_up_two_factor", "POST"): everyone(302),
     ("accounts.signed_out", "GET"): everyone(200),
     ("accounts.set_password", "GET"): everyone(404),  # the sample token is not a real one
     ("accounts.set_password", "POST"): everyone(404),
@@ -63,6 +70,8 @@ EXPECTED = {
     ("admin.deactivate_user", "POST"): only({Role.ADMIN: 302}),
     ("admin.reactivate_user", "POST"): only({Role.ADMIN: 302}),
     ("admin.reset_access", "POST"): only({Role.ADMIN: 200}),  # shows the new link once
+    ("admin.reset_two_factor", "POST"): only({Role.ADMIN: 302}),
+    ("admin.end_sessions", "POST"): only({Role.ADMIN: 302}),
     ("admin.partnerships", "GET"): only({Role.ADMIN: 200}),
     ("admin.edit_partnership", "GET"): only({Role.ADMIN: 200}),
     ("admin.edit_partnership", "POST"): only({Role.ADMIN: 200}),
@@ -87,6 +96,15 @@ EXPECTED = {
     ("reviews.edit_subject", "GET"): officers(200),
     ("reviews.edit_subject", "POST"): officers(422),
     ("reviews.remove_subject", "POST"): officers(302),
+    # Lifecycle
+    ("lifecycle.show", "GET"): officers(200),
+    ("lifecycle.move", "GET"): officers(200),
+    ("lifecycle.move", "POST"): officers(302),
+    ("lifecycle.suspend", "GET"): officers(200),
+    ("lifecycle.suspend", "POST"): officers(422),
+    ("lifecycle.resume", "POST"): officers(302),
+    ("lifecycle.key_dates", "GET"): officers(200),
+    ("lifecycle.key_dates", "POST"): officers(409),  # no version sent: a conflict, never an overwrite
     # Trawls for officers
     ("trawls.issue", "GET"): officers(200),
     ("trawls.issue", "POST"): officers(200),
@@ -163,6 +181,7 @@ def sample(app):
         "subject_id": subject.id,
         "request_id": TrawlRequest.get().id,
         "kind": "nil-return",
+        "target": "initial-scoping",
         "user_id": target.id,
         "message_id": failed_message.id,
         "partnership_id": partnership.id,

@@ -10,6 +10,8 @@ import datetime as dt
 
 from portal.accounts.models import Role, User
 from portal.clock import local_today, utcnow
+from portal.lifecycle.models import HomeOfficeReturn, StageTransition
+from portal.lifecycle.stages import DecisionOutcome, Stage
 from portal.organisations.models import Agency, Partnership
 from portal.reviews.models import Review, ReviewKind, Subject, SubjectRole
 from portal.trawls.models import (
@@ -112,6 +114,7 @@ def load_demo_reviews(officer: User) -> int:
             )
             for role, name, aliases, born, relationship in people
         ]
+        _set_stage(review, index, notified, officer)
         issued_on = max(notified, today - dt.timedelta(days=age // 2 + 3))
         trawl = Trawl.create(
             review=review,
@@ -131,6 +134,41 @@ def load_demo_reviews(officer: User) -> int:
             )
             _answer_some(request, position, leads.get(agency.id) or officer, officer, today)
     return len(REVIEWS)
+
+
+# Where each demo review has got to: (stage, days after notification the decision was made).
+DEMO_STAGES = (
+    (Stage.COMMISSIONED, 20),
+    (Stage.RETURNED_FOR_AMENDMENT, 25),
+    (Stage.INITIAL_SCOPING, None),
+    (Stage.NOTIFIED, None),
+)
+
+
+def _set_stage(review: Review, index: int, notified: dt.date, officer: User) -> None:
+    stage, decided_after = DEMO_STAGES[index]
+    path = [s for s in Stage][: list(Stage).index(stage) + 1]
+    path = [s for s in path if s is not Stage.NOT_COMMISSIONED]
+    if decided_after is not None:
+        review.decision_outcome = DecisionOutcome.REVIEW
+        review.decision_on = notified + dt.timedelta(days=decided_after)
+        review.home_office_told_on = review.decision_on + dt.timedelta(days=2)
+        review.chair_appointed_on = review.decision_on + dt.timedelta(days=10)
+    if stage is Stage.RETURNED_FOR_AMENDMENT:
+        review.tor_agreed_on = review.decision_on + dt.timedelta(days=30)
+        review.report_submitted_on = review.decision_on + dt.timedelta(days=200)
+        HomeOfficeReturn.create(
+            review=review,
+            returned_on=review.report_submitted_on + dt.timedelta(days=60),
+            feedback_summary="Make the action plan's recommendations measurable.",
+            recorded_by=officer,
+        )
+    review.stage = stage
+    review.save()
+    for before, after in zip(path, path[1:], strict=False):
+        StageTransition.create(
+            review=review, from_stage=before.value, to_stage=after.value, by=officer, note="Demo data"
+        )
 
 
 def _answer_some(request: TrawlRequest, position: int, lead: User, officer: User, today: dt.date) -> None:

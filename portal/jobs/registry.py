@@ -18,7 +18,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from portal.jobs import deliver_outbox, trawl_reminders
+from portal.jobs import deadline_digest, deliver_outbox, trawl_reminders
 
 
 @dataclass(frozen=True)
@@ -57,10 +57,35 @@ class DailyAt:
 
 
 @dataclass(frozen=True)
+class WeeklyAt:
+    """Once a week, on a weekday (0 = Monday), at a wall-clock time in the council's timezone."""
+
+    weekday: int
+    hour: int
+    minute: int = 0
+
+    DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+    def trigger(self, config: Mapping) -> BaseTrigger:
+        return CronTrigger(
+            day_of_week=self.DAYS[self.weekday],
+            hour=self.hour,
+            minute=self.minute,
+            timezone=ZoneInfo(config["TIMEZONE"]),
+        )
+
+    def describe(self, config: Mapping) -> str:
+        hour = self.hour % 12 or 12
+        suffix = "am" if self.hour < 12 else "pm"
+        day = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[self.weekday]
+        return f"Every {day} at {hour}:{self.minute:02d}{suffix}"
+
+
+@dataclass(frozen=True)
 class Job:
     name: str
     run: Callable[[], dict]
-    schedule: Every | DailyAt
+    schedule: Every | DailyAt | WeeklyAt
     description: str
     # Also run as soon as the scheduler starts (catching up after a restart).
     run_at_start: bool = False
@@ -75,6 +100,13 @@ JOBS: dict[str, Job] = {
             Every("OUTBOX_INTERVAL_SECONDS"),
             "Send queued emails",
             run_at_start=True,
+        ),
+        Job(
+            "deadline_digest",
+            deadline_digest.run,
+            WeeklyAt(0, 8),
+            "Email each review officer their statutory deadlines due in the next 14 days",
+            run_at_start=True,  # at most one a week per officer (dedupe key), so catching up is safe
         ),
         Job(
             "trawl_reminders",

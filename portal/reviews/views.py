@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from playhouse.flask_utils import get_object_or_404
 
 from portal.accounts.models import Role
 from portal.audit.service import record
+from portal.clock import local_today
 from portal.database import StaleRecordError
 from portal.organisations import queries as organisations
 from portal.reviews import queries, service
@@ -36,6 +37,7 @@ def index():
         "reviews/index.html",
         "reviews/partials/reviews_table.html",
         page=page,
+        deadlines=deadline_summaries(page.items),
         search=search,
         kind=kind,
         kinds=list(ReviewKind),
@@ -116,15 +118,39 @@ def edit(review_id: int):
 def show(review_id: int):
     review = get_object_or_404(queries.reviews_for(current_user), Review.id == review_id)
     record("review_subjects_viewed", actor=current_user, obj=review)
+    from portal.lifecycle.views import lifecycle_context
+
     return render_page_or_fragment(
         "reviews/show.html",
         "reviews/show.html",
+        lifecycle=lifecycle_context(review),
         review=review,
         subjects=list(queries.subjects_of(review)),
         trawls=list(trawl_queries.trawls_of(review)),
         counts=trawl_queries.status_counts(review_ids=[review.id]),
         subject_state=SubjectSectionState(),
     )
+
+
+def deadline_summaries(reviews: list[Review]) -> dict[int, dict]:
+    """Per review: its worst statutory-timescale state and age since the decision (one query in all)."""
+    from portal.lifecycle import timescales
+    from portal.workdays.calendar import WorkingDayCalendar
+
+    today = local_today()
+    calendar = WorkingDayCalendar.load()
+    suspensions = timescales.suspensions_by_review([r.id for r in reviews])
+    summaries = {}
+    for review in reviews:
+        items = timescales.timescales(review, suspensions[review.id], today, current_app.config, calendar)
+        state = timescales.worst_state(items)
+        summaries[review.id] = {
+            "state": state,
+            "label": timescales.STATE_LABELS[state],
+            "tag": timescales.STATE_TAGS[state],
+            "age": timescales.age_in_months(review, today),
+        }
+    return summaries
 
 
 # Subjects: inline with htmx; every action answers with the whole #subjects section.

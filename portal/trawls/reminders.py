@@ -84,7 +84,10 @@ def send_due_reminders(today: dt.date, config: Mapping) -> dict[str, int]:
         .switch(TrawlRequest)
         .join(Agency)
         .where(
-            TrawlRequest.status == RequestStatus.AWAITING, TrawlRequest.due_date <= horizon, Review.is_open
+            TrawlRequest.status == RequestStatus.AWAITING,
+            TrawlRequest.due_date <= horizon,
+            Review.is_open,
+            Review.suspended_since.is_null(),  # suspended reviews are not chased
         )
         .order_by(TrawlRequest.id)
     )
