@@ -12,7 +12,7 @@ PORT ?= 5000
 # `make run` is for development; production sets PORTAL_ENV=production itself (README).
 export PORTAL_ENV ?= development
 
-.PHONY: help install assets run serve scheduler migrate demo test test-fast lint format clean
+.PHONY: help install assets run serve scheduler migrate demo test test-fast bench drills drills-quick lint format clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -47,14 +47,26 @@ run: install assets demo ## Install, build, migrate, load demo data and serve on
 scheduler: migrate ## Run the scheduled jobs process (production runs it beside gunicorn)
 	$(FLASK) scheduler run
 
-test: install assets lint ## Lint, then the whole suite: SQLite and PostgreSQL, browser tests included
+test: install assets lint ## Lint, the whole suite (SQLite and PostgreSQL, browser tests included), the fast drills
 	$(VENV)/bin/pytest
+	$(MAKE) --no-print-directory drills-quick
+
+DRILLS := concurrent_edits sqlite_contention backup_restore migrations_live
+
+drills: install ## Reliability drills, full size: each prints its figure (DRILL_ARGS=--engine sqlite)
+	@set -e; for drill in $(DRILLS); do PORTAL_ENV=test $(PYTHON) -m drills.$$drill $(DRILL_ARGS); done
+
+drills-quick: install ## The drills at CI size
+	@set -e; for drill in $(DRILLS); do PORTAL_ENV=test $(PYTHON) -m drills.$$drill --quick $(DRILL_ARGS); done
 
 test-fast: install ## Skip the browser tests
 	$(VENV)/bin/pytest -m 'not browser'
 
+bench: install ## Benchmark the returns pages at 10,000 and 100,000 requests (BENCH_ARGS=--postgres)
+	$(PYTHON) -m bench.pages $(BENCH_ARGS)
+
 lint: install ## ruff lint
-	$(VENV)/bin/ruff check portal tests migrations bench
+	$(VENV)/bin/ruff check portal tests migrations bench drills
 
 format: install ## ruff format
 	$(VENV)/bin/ruff format portal tests migrations bench

@@ -1,1 +1,1 @@
-"""Benchmarks: a generated data set (`bench.generate`) and the returns pages measured on it (`bench.pages`)."""
+"""Benchmarks: a generated data set (`bench.generate`) and the pages measured on it (`bench.pages`)."""

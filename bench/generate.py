@@ -12,8 +12,8 @@ sizes shows the same content and only the rest of the database grows:
   over three trawls, in every status;
 - agency 1, "the probe agency": its lead's inbox holds exactly 40 requests, whose
   reviews, statuses and due dates do not depend on the scale;
-- partnership 1 (the CSP team member's) holds 1 review in every 40 (50 at both
-  0.1 and 1.0 scale);
+- partnership 1 (the CSP team member's) holds 50 reviews at 0.1 and at 1.0, as the
+  partnerships scale with the reviews;
 - the probe officer owns 10 open reviews at every scale.
 
 Command line (migrates the database first; it must hold no reviews yet):
@@ -62,7 +62,7 @@ PROBE_PARTNERSHIP_ID = 1
 PROBE_OFFICER_REVIEWS = 10
 PROBE_AGENCY_REQUESTS = 40
 # The probe review's trawls: (days ago issued, agencies asked, statuses in agency order).
-S = RequestStatus
+S = RequestStatus  # short, for the tables below
 PROBE_TRAWLS = (
     (40, 30, [S.ACCEPTED] * 10 + [S.NIL_RETURN] * 6 + [S.INVOLVEMENT] * 4 + [S.AWAITING] * 6
      + [S.EXTENSION_REQUESTED] * 4),
@@ -73,7 +73,15 @@ PROBE_TRAWLS = (
 PROBE_REVIEW_REQUESTS = sum(asked for _, asked, _ in PROBE_TRAWLS)  # 60
 
 CHUNK = 1000  # rows per INSERT: well inside SQLite's 32,766 bound parameters
-OPEN_STAGES = ("notified", "scoping", "information_gathering", "panel", "drafting")
+# Stage values (portal/lifecycle/stages.py) as strings; closed reviews have concluded.
+OPEN_STAGES = (
+    "notified",
+    "initial_scoping",
+    "commissioned",
+    "terms_of_reference_agreed",
+    "report_in_progress",
+)
+CLOSED_STAGE = "concluded"
 KINDS = (ReviewKind.DHR, ReviewKind.DARDR, ReviewKind.JOINT_SAR, ReviewKind.JOINT_CHILD)
 KIND_WEIGHTS = (70, 20, 5, 5)
 STATUSES = (S.AWAITING, S.EXTENSION_REQUESTED, S.NIL_RETURN, S.INVOLVEMENT, S.ACCEPTED)
@@ -134,9 +142,12 @@ def _password_hash() -> str:
     return hash_password(PASSWORD)  # argon2 is slow on purpose: hash once per process
 
 
-def _review_random(seed: int, review_id: int) -> random.Random:
-    # One stream per review, so review N is the same at every scale.
-    return random.Random(f"{seed}:review:{review_id}")
+def _stream(seed: int, *parts) -> random.Random:
+    """A reproducible random stream per thing generated (review N is the same at every scale).
+
+    For test data, never for secrets.
+    """
+    return random.Random(":".join(map(str, (seed, *parts))))  # noqa: S311
 
 
 def _at(day: dt.date, minutes: int) -> dt.datetime:
@@ -149,7 +160,7 @@ class _Builder:
         self.seed = seed
         self.today = today
         self.now = dt.datetime.combine(today, dt.time(8, 0))
-        self.random = random.Random(f"{seed}:spread")
+        self.random = _stream(seed, "spread")
         self.calendar = WorkingDayCalendar()
         self.rows: dict[type, list[dict]] = {
             model: []
@@ -223,11 +234,14 @@ class _Builder:
         probe_officer_reviews = set(sorted(open_ids)[:PROBE_OFFICER_REVIEWS])
         trawls = []
         for review_id in range(1, sizes.reviews + 1):
-            rng = _review_random(self.seed, review_id)
+            rng = _stream(self.seed, "review", review_id)
             is_open = review_id in open_ids
-            notified = self.today - dt.timedelta(
-                days=60 if review_id == PROBE_REVIEW_ID else rng.randint(20, 400) if is_open else rng.randint(400, 1500)
-            )
+            if review_id == PROBE_REVIEW_ID:
+                notified = self.today - dt.timedelta(days=60)
+            else:
+                notified = self.today - dt.timedelta(
+                    days=rng.randint(20, 400) if is_open else rng.randint(400, 1500)
+                )
             kind = ReviewKind.DHR if review_id == PROBE_REVIEW_ID else rng.choices(KINDS, KIND_WEIGHTS)[0]
             officer = (
                 self.officer_id
@@ -244,7 +258,7 @@ class _Builder:
                     "title": f"Review {review_id:04d}",
                     "date_of_death": notified - dt.timedelta(days=rng.randint(2, 20)),
                     "date_notified": notified,
-                    "stage": rng.choice(OPEN_STAGES) if is_open else "published",
+                    "stage": rng.choice(OPEN_STAGES) if is_open else CLOSED_STAGE,
                     "is_open": is_open,
                     "created_at": _at(notified, 0),
                     "created_by": officer,
@@ -297,11 +311,11 @@ class _Builder:
         others = [t for t in trawls if t["review"] != PROBE_REVIEW_ID]
         for trawl, (_, asked, statuses) in zip(probe, PROBE_TRAWLS, strict=True):
             for agency, status in zip(range(2, 2 + asked), statuses, strict=True):
-                self._request(trawl, agency, status, random.Random(f"{self.seed}:probe:{trawl['id']}:{agency}"))
+                self._request(trawl, agency, status, _stream(self.seed, "probe", trawl["id"], agency))
         # The probe agency answers trawl 1 of reviews 2-41, decided by their own streams.
         asked_probe_agency = {t["review"]: t for t in others if t["number"] == 1 and t["review"] <= 41}
         for review_id, trawl in sorted(asked_probe_agency.items()):
-            rng = random.Random(f"{self.seed}:probe-agency:{review_id}")
+            rng = _stream(self.seed, "probe-agency", review_id)
             self._request(trawl, PROBE_AGENCY_ID, self._status(trawl, rng), rng)
         sizes = self._trawl_sizes(others)
         spread = list(range(PROBE_AGENCY_ID + 1, self.sizes.agencies + 1))
@@ -328,7 +342,10 @@ class _Builder:
         return sizes
 
     def _status(self, trawl: dict, rng: random.Random) -> RequestStatus:
-        mix = CLOSED_MIX if not trawl["_open"] else NOT_DUE_MIX if trawl["_due"] >= self.today else PAST_DUE_MIX
+        if not trawl["_open"]:
+            mix = CLOSED_MIX
+        else:
+            mix = NOT_DUE_MIX if trawl["_due"] >= self.today else PAST_DUE_MIX
         return rng.choices(STATUSES, mix)[0]
 
     def _request(self, trawl: dict, agency: int, status: RequestStatus, rng: random.Random) -> None:
@@ -351,7 +368,8 @@ class _Builder:
         }
         latest = self.now - dt.timedelta(hours=1)
         if status in (S.NIL_RETURN, S.INVOLVEMENT, S.ACCEPTED):
-            answered = min(latest, _at(issued_on + dt.timedelta(days=rng.randint(1, 16)), rng.randint(0, 480)))
+            answered = _at(issued_on + dt.timedelta(days=rng.randint(1, 16)), rng.randint(0, 480))
+            answered = min(latest, answered)
             row.update(answered_at=answered, answered_by=lead)
             kind = (
                 ReturnKind(status.value)
@@ -401,7 +419,9 @@ class _Builder:
         )
 
 
-def generate(database: Database, scale: float = 1.0, *, seed: int = SEED, today: dt.date | None = None) -> Probes:
+def generate(
+    database: Database, scale: float = 1.0, *, seed: int = SEED, today: dt.date | None = None
+) -> Probes:
     """Fill a migrated, empty database; returns the probes the benchmark uses."""
     sizes = Sizes.at(scale)
     builder = _Builder(sizes, seed, today or local_today())
@@ -463,7 +483,9 @@ def _insert(database: Database, model, rows: list[dict]) -> None:
                     placeholders.append(database.param)
                     params.append(value)
             values.append("(" + ", ".join(placeholders) + ")")
-        database.execute_sql(f'INSERT INTO "{meta.table_name}" ({columns}) VALUES {", ".join(values)}', params)
+        rows_sql = ", ".join(values)
+        statement = f'INSERT INTO "{meta.table_name}" ({columns}) VALUES {rows_sql}'  # noqa: S608 - values are bound
+        database.execute_sql(statement, params)
 
 
 def _after_postgres_load(database: Database, models: list) -> None:

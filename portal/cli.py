@@ -80,8 +80,39 @@ def create_admin(email: str, full_name: str):
         )
 
 
+@click.command("backup")
+@click.argument("destination", type=click.Path(dir_okay=False))
+def backup_command(destination: str):
+    """Back up the database to a file (SQLite online backup, or pg_dump custom format)."""
+    from portal.backup import BackupError, backup
+
+    try:
+        path = backup(db.database, current_app.config["DATABASE_URL"], destination)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backed up to {path}")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask: the database's contents are replaced.")
+def restore_command(source: str, yes: bool):
+    """Replace the database's contents with a backup made by `backup`."""
+    from portal.backup import BackupError, restore
+
+    if not yes:
+        click.confirm(
+            f"Replace everything in {current_app.config['DATABASE_URL']} with {source}?", abort=True
+        )
+    try:
+        restore(db.database, current_app.config["DATABASE_URL"], source)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored from {source}")
+
+
 def register_commands(app: Flask) -> None:
     from portal.jobs.cli import jobs_cli, scheduler_cli
 
-    for group in (db_cli, demo_cli, users_cli, jobs_cli, scheduler_cli):
+    for group in (db_cli, demo_cli, users_cli, jobs_cli, scheduler_cli, backup_command, restore_command):
         app.cli.add_command(group)

@@ -110,7 +110,7 @@ class TrawlRequest(VersionedModel):
         indexes = (
             (("trawl", "agency"), True),
             (("agency", "status", "due_date"), False),
-            (("review", "status"), False),
+            (("review", "status", "due_date"), False),  # the overview's sort keys (migration 0010)
             (("status", "due_date"), False),
         )
 

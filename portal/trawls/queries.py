@@ -174,8 +174,8 @@ def inbox(agency_id: int, *, open_only: bool = False, today: dt.date | None = No
     return query.order_by(still_open, TrawlRequest.due_date, TrawlRequest.id)
 
 
-def _aggregate(today: dt.date):
-    """Per review: counts per display status and the next open due date (a subquery)."""
+def _aggregate(today: dt.date, reviews):
+    """Per review in `reviews` (a query of ids): counts per display status and the next open due date."""
     is_open = TrawlRequest.status.in_(list(OPEN_STATUSES))
     overdue = (TrawlRequest.status == RequestStatus.AWAITING) & (TrawlRequest.due_date < today)
 
@@ -195,6 +195,7 @@ def _aggregate(today: dt.date):
             count_when(TrawlRequest.status == RequestStatus.ACCEPTED).alias("accepted"),
             fn.MIN(Case(None, [(is_open, TrawlRequest.due_date)], None)).alias("next_due"),
         )
+        .where(TrawlRequest.review.in_(reviews))  # only the reviews the page can show, not the whole table
         .group_by(TrawlRequest.review)
         .alias("agg")
     )
@@ -209,7 +210,14 @@ def overview(
 ):
     """Reviews with their return counts and next due date, overdue first: one query."""
     today = today or local_today()
-    agg = _aggregate(today)
+    reviews = Review.select(Review.id)
+    if open_only:
+        reviews = reviews.where(Review.is_open)
+    if officer_id is not None:
+        reviews = reviews.where(Review.review_officer == officer_id)
+    if partnership_id is not None:
+        reviews = reviews.where(Review.partnership == partnership_id)
+    agg = _aggregate(today, reviews)
     columns = [
         agg.c.awaiting,
         agg.c.overdue,
@@ -220,7 +228,8 @@ def overview(
         agg.c.next_due,
     ]
     query = (
-        Review.select(Review, Partnership, *columns)
+        # The partnership's name as a column: .objects() would otherwise fetch it row by row.
+        Review.select(Review, Partnership.name.alias("partnership_name"), *columns)
         .join(Partnership)
         .switch(Review)
         .join(agg, JOIN.LEFT_OUTER, on=(Review.id == agg.c.review_id))

@@ -369,14 +369,7 @@ def requests_csv(review_id: int):
 @bp.route("/partnership/reviews")
 @allow(Role.CSP_TEAM)
 def partnership_reviews():
-    page = paginate(
-        queries.overview(partnership_id=current_user.partnership_id, open_only=False, today=local_today())
-    )
-    return render_page_or_fragment(
-        "trawls/partnership_reviews.html",
-        "trawls/partials/overview_table.html",
-        page=page,
-        mine=False,
-        today=local_today(),
-        counts_only=True,
-    )
+    # Stage, deadlines, Home Office and publication beside the trawl counts (portal/publication).
+    from portal.publication.views import partnership_overview_page
+
+    return partnership_overview_page(current_user.partnership_id)

@@ -183,7 +183,7 @@ def test_csp_team_sees_counts_for_their_partnership_only(app, client):
     text = soup.select_one("main").get_text()
     assert review.reference in text and other.reference not in text
     assert "Rowan Testcase" not in text  # no subjects
-    assert not soup.select("#overview-table a[href*='/returns']")
+    assert soup.select("#partnership-reviews tbody tr") and not soup.select("#partnership-reviews a[href*='/returns']")
     assert client.get(f"/reviews/{review.id}/returns").status_code == 403
 
 
@@ -212,3 +212,21 @@ def test_csv_export_neutralises_formulas_and_round_trips(app, client):
     assert rows[0][:3] == ["Review", "Trawl", "Agency"]
     names = sorted(row[2] for row in rows[1:])
     assert names == sorted(["'" + hostile.name, plain.name])
+
+
+def test_overview_query_count_does_not_grow_with_reviews(app, client):
+    officer = make_user(Role.REVIEW_OFFICER)
+    for _ in range(2):
+        review = make_review(officer=officer)
+        make_subject(review)
+        issue(app, review, [make_agency()])
+    sign_in(client, officer)
+    with count_queries() as few:
+        client.get("/returns")
+    for _ in range(6):
+        review = make_review(officer=officer)
+        make_subject(review)
+        issue(app, review, [make_agency()])
+    with count_queries() as many:
+        client.get("/returns")
+    assert many.count == few.count
