@@ -51,7 +51,7 @@ test: install assets lint ## Lint, the whole suite (SQLite and PostgreSQL, brows
 	$(VENV)/bin/pytest
 	$(MAKE) --no-print-directory drills-quick
 
-DRILLS := concurrent_edits sqlite_contention backup_restore migrations_live
+DRILLS := concurrent_edits sqlite_contention backup_restore migrations_live smtp_outage
 
 drills: install ## Reliability drills, full size: each prints its figure (DRILL_ARGS=--engine sqlite)
 	@set -e; for drill in $(DRILLS); do PORTAL_ENV=test $(PYTHON) -m drills.$$drill $(DRILL_ARGS); done
@@ -65,8 +65,9 @@ test-fast: install ## Skip the browser tests
 bench: install ## Benchmark the returns pages at 10,000 and 100,000 requests (BENCH_ARGS=--postgres)
 	$(PYTHON) -m bench.pages $(BENCH_ARGS)
 
-lint: install ## ruff lint
+lint: install ## ruff lint, and bandit over portal/ (its skips and reasons are in pyproject.toml)
 	$(VENV)/bin/ruff check portal tests migrations bench drills
+	$(VENV)/bin/bandit -q -c pyproject.toml -r portal
 
 format: install ## ruff format
 	$(VENV)/bin/ruff format portal tests migrations bench
