@@ -53,10 +53,11 @@ test: install assets lint ## Lint, the whole suite (SQLite and PostgreSQL, brows
 
 DRILLS := concurrent_edits sqlite_contention backup_restore migrations_live smtp_outage
 
-drills: install ## Reliability drills, full size: each prints its figure (DRILL_ARGS=--engine sqlite)
+drills: install ## Reliability drills, full size, each printing its figure; restarts the local PostgreSQL
 	@set -e; for drill in $(DRILLS); do PORTAL_ENV=test $(PYTHON) -m drills.$$drill $(DRILL_ARGS); done
+	PORTAL_ENV=test $(PYTHON) -m drills.postgres_restart
 
-drills-quick: install ## The drills at CI size
+drills-quick: install ## The drills at CI size (not the PostgreSQL restart, which would disturb the suite)
 	@set -e; for drill in $(DRILLS); do PORTAL_ENV=test $(PYTHON) -m drills.$$drill --quick $(DRILL_ARGS); done
 
 test-fast: install ## Skip the browser tests
