@@ -15,7 +15,10 @@ from portal.accounts.models import Role
 from portal.notifications.models import OutboxStatus
 from portal.trawls.models import TrawlRequest
 from tests.factories import make_agency, make_outbox_message, make_partnership, make_user
+from tests.family_contact.builders import make_entry, make_member
 from tests.helpers import csrf_token, sign_in
+from tests.media_inquiries.builders import log as log_media_inquiry
+from tests.publication.builders import make_document
 from tests.trawls.builders import issue, make_review, make_subject
 
 ANON = "anonymous"
@@ -99,12 +102,26 @@ EXPECTED = {
     # Lifecycle
     ("lifecycle.show", "GET"): officers(200),
     ("lifecycle.move", "GET"): officers(200),
-    ("lifecycle.move", "POST"): officers(302),
+    ("lifecycle.move", "POST"): officers(409),  # no version sent: a conflict, never a move
     ("lifecycle.suspend", "GET"): officers(200),
     ("lifecycle.suspend", "POST"): officers(422),
     ("lifecycle.resume", "POST"): officers(302),
     ("lifecycle.key_dates", "GET"): officers(200),
     ("lifecycle.key_dates", "POST"): officers(409),  # no version sent: a conflict, never an overwrite
+    # Family contact: admins and the review's own officer; an empty form is a 422, never a change
+    ("family_contact.show", "GET"): officers(200),
+    ("family_contact.printable_record", "GET"): officers(200),
+    ("family_contact.new_member", "GET"): officers(200),
+    ("family_contact.new_member", "POST"): officers(422),
+    ("family_contact.edit_member", "GET"): officers(200),
+    ("family_contact.edit_member", "POST"): officers(422),
+    ("family_contact.new_entry", "GET"): officers(200),
+    ("family_contact.new_entry", "POST"): officers(422),
+    ("family_contact.edit_entry", "GET"): officers(200),
+    ("family_contact.edit_entry", "POST"): officers(422),
+    ("family_contact.mark_in_error", "GET"): officers(200),
+    ("family_contact.mark_in_error", "POST"): officers(422),
+    ("family_contact.entry_history", "GET"): officers(200),
     # Trawls for officers
     ("trawls.issue", "GET"): officers(200),
     ("trawls.issue", "POST"): officers(200),
@@ -130,6 +147,39 @@ EXPECTED = {
     ("inbox.involvement", "POST"): only({Role.AGENCY_LEAD: 422}),
     ("inbox.extension", "GET"): only({Role.AGENCY_LEAD: 200}),
     ("inbox.extension", "POST"): only({Role.AGENCY_LEAD: 422}),
+    # Publication: officers upload and publish; the partnership's CSP team (and admins) decide on
+    # take-downs; the public list and documents need no sign-in (the sample review is not published).
+    ("publication.show", "GET"): only({Role.ADMIN: 200, Role.REVIEW_OFFICER: 200, Role.CSP_TEAM: 200}),
+    ("publication.upload", "POST"): officers(422),
+    ("publication.publish", "POST"): officers(422),
+    ("publication.remove", "GET"): only({Role.ADMIN: 200, Role.CSP_TEAM: 200}),
+    ("publication.remove", "POST"): only({Role.ADMIN: 422, Role.CSP_TEAM: 422}),
+    ("publication.hold", "GET"): only({Role.ADMIN: 200, Role.CSP_TEAM: 200}),
+    ("publication.hold", "POST"): only({Role.ADMIN: 422, Role.CSP_TEAM: 422}),
+    ("publication.staff_download", "GET"): only({Role.ADMIN: 200, Role.REVIEW_OFFICER: 200, Role.CSP_TEAM: 200}),
+    ("publication.published", "GET"): everyone(200),
+    ("publication.public_document", "GET"): everyone(404),
+    # Media inquiries: everyone logs and sees their own; the partnership's people act on them.
+    # Workflow steps on a routed inquiry with nothing drafted are refused by the rules (302 back
+    # with the reason); an empty form is a 422; no version on the contact form is a conflict.
+    ("media_inquiries.index", "GET"): signed_in(200),
+    ("media_inquiries.new", "GET"): signed_in(200),
+    ("media_inquiries.new", "POST"): signed_in(422),
+    ("media_inquiries.show", "GET"): signed_in(200),
+    ("media_inquiries.draft", "POST"): only({Role.ADMIN: 422, Role.REVIEW_OFFICER: 422, Role.CSP_TEAM: 422}),
+    ("media_inquiries.approve", "POST"): only({Role.ADMIN: 302, Role.REVIEW_OFFICER: 302, Role.CSP_TEAM: 302}),
+    ("media_inquiries.responded", "POST"): only({Role.ADMIN: 302, Role.REVIEW_OFFICER: 302, Role.CSP_TEAM: 302}),
+    ("media_inquiries.close", "POST"): only({Role.ADMIN: 302, Role.REVIEW_OFFICER: 302, Role.CSP_TEAM: 302}),
+    ("media_inquiries.close_no_comment", "POST"): only(
+        {Role.ADMIN: 422, Role.REVIEW_OFFICER: 422, Role.CSP_TEAM: 422}
+    ),
+    ("media_inquiries.reassign", "GET"): officers(200),
+    ("media_inquiries.reassign", "POST"): officers(422),
+    ("media_inquiries.review_contact", "GET"): officers(200),
+    ("media_inquiries.review_contact", "POST"): officers(409),
+    ("media_routing.rules", "GET"): only({Role.ADMIN: 200}),
+    ("media_routing.edit_rule", "GET"): only({Role.ADMIN: 200}),
+    ("media_routing.edit_rule", "POST"): only({Role.ADMIN: 422}),
 }
 # Run last: they end the session or delete what later URLs name.
 RUN_LAST = ("reviews.remove_subject", "accounts.sign_out")
@@ -175,10 +225,15 @@ def sample(app):
     failed_message = make_outbox_message(OutboxStatus.FAILED)
     review = make_review(partnership=partnership, officer=users[Role.REVIEW_OFFICER])
     subject = make_subject(review)
+    family_member = make_member(review)
     issue(app, review, [agency])
+    document = make_document(app, review)
+    media_inquiry, _ = log_media_inquiry(app, users[Role.AGENCY_LEAD], review)
     values = {
         "review_id": review.id,
         "subject_id": subject.id,
+        "member_id": family_member.id,
+        "entry_id": make_entry(review, [family_member]).id,
         "request_id": TrawlRequest.get().id,
         "kind": "nil-return",
         "target": "initial-scoping",
@@ -186,8 +241,12 @@ def sample(app):
         "message_id": failed_message.id,
         "partnership_id": partnership.id,
         "agency_id": agency.id,
+        "inquiry_id": media_inquiry.id,
+        "topic": "review-process",
         "token": "not-a-real-token",
         "filename": "dist/portal.css",
+        "document_id": document.id,
+        "document_kind": "overview-report",
     }
     return users, values
 

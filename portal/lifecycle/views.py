@@ -14,6 +14,7 @@ from portal.lifecycle.forms import KeyDatesForm, MoveForm, ResumeForm, SuspendFo
 from portal.lifecycle.stages import SUSPENDABLE, Stage, SuspensionReason
 from portal.lifecycle.timescales import age_in_months, timescales
 from portal.organisations import queries as organisations
+from portal.publication.queries import removal_date
 from portal.reviews.models import Review
 from portal.web.access import allow
 from portal.web.forms import CONFLICT_MESSAGE
@@ -49,6 +50,7 @@ def lifecycle_context(review: Review) -> dict:
         "suspensions": suspensions,
         "moves": service.allowed_moves(review),
         "suspendable": {stage.value for stage in SUSPENDABLE},
+        "removal_date": removal_date(review),
     }
 
 

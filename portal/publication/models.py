@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
 from playhouse.fields import EnumField
 
 from portal.accounts.models import User
@@ -38,9 +38,15 @@ class PublishedDocument(BaseModel):
 
 
 class RemovalCheck(BaseModel):
-    """Proof that a removal worked: each public URL and the status it answered."""
+    """Proof that a removal worked: each public URL and the status it answered.
+
+    One verification writes a row per URL with the same checked_at. A document
+    passes when it answers 404 or 410; the list of published reviews passes when
+    it answers 200 without the review on it.
+    """
 
     review = ForeignKeyField(Review, backref="removal_checks", on_delete="CASCADE")
     url = CharField(max_length=200)
     status = IntegerField()
+    passed = BooleanField(default=False)
     checked_at = DateTimeField(default=utcnow)

@@ -76,7 +76,8 @@ def test_jobs_list_and_run_commands(app, mailbox):
     cli = app.test_cli_runner()
     listed = cli.invoke(args=["jobs", "list"])
     assert listed.exit_code == 0
-    assert listed.output == "deliver_outbox: Every minute. Send queued emails.\n"
+    assert "deliver_outbox: Every minute. Send queued emails.\n" in listed.output
+    assert [line.split(":")[0] for line in listed.output.splitlines()] == list(JOBS)
 
     make_outbox_message()
     result = cli.invoke(args=["jobs", "run", "deliver_outbox"])

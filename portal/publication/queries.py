@@ -1,0 +1,244 @@
+"""Named reads for publication, and the CSP team's overview of their partnership's reviews.
+
+Every list is a fixed number of queries, whatever its length.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from peewee import JOIN, Case, fn
+
+from portal.accounts.models import User
+from portal.lifecycle import timescales as deadlines
+from portal.lifecycle.models import HomeOfficeReturn
+from portal.lifecycle.stages import Stage
+from portal.organisations.models import Agency, Partnership
+from portal.publication.models import PublishedDocument, RemovalCheck
+from portal.reviews.models import Review
+from portal.trawls import queries as trawl_queries
+from portal.workdays.calendar import WorkingDayCalendar
+
+REMOVAL_SOON_DAYS = 60
+
+# The CSP team's filter: every stage in exactly one group.
+STAGE_GROUPS: dict[str, tuple[str, tuple[Stage, ...]]] = {
+    "before-decision": (
+        "Before the decision",
+        (Stage.NOTIFIED, Stage.INITIAL_SCOPING, Stage.DECISION_PENDING),
+    ),
+    "in-progress": (
+        "Review in progress",
+        (
+            Stage.COMMISSIONED,
+            Stage.TERMS_OF_REFERENCE_AGREED,
+            Stage.REPORT_IN_PROGRESS,
+            Stage.FAMILY_REVIEW_OF_DRAFT,
+        ),
+    ),
+    "home-office": (
+        "With the Home Office",
+        (Stage.SUBMITTED_TO_HOME_OFFICE, Stage.RETURNED_FOR_AMENDMENT, Stage.RESUBMITTED),
+    ),
+    "published": (
+        "Cleared and published",
+        (
+            Stage.CLEARED,
+            Stage.PUBLICATION_PLANNED,
+            Stage.PUBLISHED,
+            Stage.REMOVED_FROM_WEBSITE,
+            Stage.ACTION_PLAN_MONITORING,
+        ),
+    ),
+    "closed": ("Closed", (Stage.NOT_COMMISSIONED, Stage.CONCLUDED)),
+}
+
+
+def removal_date(review: Review) -> dt.date | None:
+    """The day the review comes off the website: a year after publication, or after a hold."""
+    if review.removal_due_on is None:
+        return None
+    if review.held_until is not None:
+        return max(review.removal_due_on, review.held_until + dt.timedelta(days=1))
+    return review.removal_due_on
+
+
+def is_published(review: Review) -> bool:
+    return review.stage is Stage.PUBLISHED
+
+
+def _on_website():
+    return (Review.stage == Stage.PUBLISHED) & Review.removed_on.is_null()
+
+
+# The public list -------------------------------------------------------------------------
+
+
+def public_list() -> list[tuple[Review, dict]]:
+    """Reviews on the website with their documents: only what the public page shows, two queries."""
+    reviews = list(
+        Review.select(Review.id, Review.reference, Review.title, Review.published_on, Partnership.name)
+        .join(Partnership)
+        .where(_on_website())
+        .order_by(Review.published_on.desc(), Review.reference)
+    )
+    documents = documents_by_review([review.id for review in reviews])
+    return [(review, documents.get(review.id, {})) for review in reviews]
+
+
+def documents_by_review(review_ids: list[int]) -> dict[int, dict]:
+    """{review id: {kind: document}} with the columns a link needs (no uploader, no file name)."""
+    grouped: dict[int, dict] = {}
+    if not review_ids:
+        return grouped
+    rows = PublishedDocument.select(
+        PublishedDocument.id, PublishedDocument.review, PublishedDocument.kind, PublishedDocument.size_bytes
+    ).where(PublishedDocument.review.in_(review_ids))
+    for document in rows:
+        grouped.setdefault(document.review_id, {})[document.kind] = document
+    return grouped
+
+
+def public_document(document_id: int) -> PublishedDocument | None:
+    """A document with the little of its review that decides whether it is public."""
+    return (
+        PublishedDocument.select(
+            PublishedDocument, Review.id, Review.reference, Review.stage, Review.removed_on
+        )
+        .join(Review)
+        .where(PublishedDocument.id == document_id)
+        .first()
+    )
+
+
+# A review's publication page ---------------------------------------------------------------
+
+
+def review_for_publication(review_id: int):
+    return (
+        Review.select(Review, Partnership, Agency)
+        .join(Partnership)
+        .switch(Review)
+        .join(Agency, JOIN.LEFT_OUTER, on=(Review.lead_press_office == Agency.id))
+        .where(Review.id == review_id)
+    )
+
+
+def documents_of(review: Review) -> dict:
+    uploader = User.alias()
+    rows = (
+        PublishedDocument.select(PublishedDocument, uploader)
+        .join(uploader, on=(PublishedDocument.uploaded_by == uploader.id))
+        .where(PublishedDocument.review == review.id)
+    )
+    return {document.kind: document for document in rows}
+
+
+def latest_removal_checks(review: Review) -> list[RemovalCheck]:
+    """The most recent verification's checks (one verification shares a checked_at)."""
+    checks = list(
+        RemovalCheck.select()
+        .where(RemovalCheck.review == review.id)
+        .order_by(RemovalCheck.checked_at.desc(), RemovalCheck.id)
+    )
+    return [check for check in checks if check.checked_at == checks[0].checked_at] if checks else []
+
+
+# The scheduled job ---------------------------------------------------------------------------
+
+
+def due_for_removal(today: dt.date):
+    """On the website, a year (or a hold) is up: removal day on or before today."""
+    return (
+        Review.select()
+        .where(
+            _on_website(),
+            Review.removal_due_on <= today,
+            Review.held_until.is_null() | (Review.held_until < today),
+        )
+        .order_by(Review.removal_due_on, Review.id)
+    )
+
+
+def removal_within(horizon: dt.date):
+    """On the website and coming off it by `horizon` (its removal day is at most then)."""
+    return (
+        Review.select()
+        .where(
+            _on_website(),
+            Review.removal_due_on <= horizon,
+            Review.held_until.is_null() | (Review.held_until < horizon),
+        )
+        .order_by(Review.removal_due_on, Review.id)
+    )
+
+
+# The CSP team's overview -------------------------------------------------------------------
+
+
+def partnership_reviews(partnership_id: int, *, group: str = "", removal_soon: bool = False, today: dt.date):
+    """Every review of the partnership with its trawl counts (one query), filtered by stage group
+    or by coming off the website in the next REMOVAL_SOON_DAYS days."""
+    query = trawl_queries.overview(partnership_id=partnership_id, open_only=False, today=today)
+    if group in STAGE_GROUPS:
+        query = query.where(Review.stage.in_(list(STAGE_GROUPS[group][1])))
+    if removal_soon:
+        horizon = today + dt.timedelta(days=REMOVAL_SOON_DAYS)
+        return query.where(
+            _on_website(),
+            Review.removal_due_on <= horizon,
+            Review.held_until.is_null() | (Review.held_until < horizon),
+        ).order_by(Review.removal_due_on, Review.reference)
+    return query.order_by(Review.date_notified.desc(), Review.id.desc())
+
+
+def overview_rows(reviews: list[Review], today: dt.date, config: Mapping) -> dict[int, dict]:
+    """Per review: its worst statutory-deadline state and its Home Office status (3 queries in all)."""
+    ids = [review.id for review in reviews]
+    suspensions = deadlines.suspensions_by_review(ids)
+    home_office = home_office_returns_by_review(ids)
+    calendar = WorkingDayCalendar.load() if reviews else None
+    rows = {}
+    for review in reviews:
+        state = deadlines.worst_state(
+            deadlines.timescales(review, suspensions[review.id], today, config, calendar)
+        )
+        rows[review.id] = {
+            "deadline": {"label": deadlines.STATE_LABELS[state], "tag": deadlines.STATE_TAGS[state]},
+            "home_office": home_office_status(review, *home_office.get(review.id, (0, 0))),
+            "removal_date": removal_date(review),
+        }
+    return rows
+
+
+def home_office_returns_by_review(review_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """{review id: (times returned, returns not yet resubmitted)}, in one grouped query."""
+    if not review_ids:
+        return {}
+    waiting = fn.SUM(Case(None, [(HomeOfficeReturn.resubmitted_on.is_null(), 1)], 0))
+    rows = (
+        HomeOfficeReturn.select(HomeOfficeReturn.review, fn.COUNT(HomeOfficeReturn.id), waiting)
+        .where(HomeOfficeReturn.review.in_(review_ids))
+        .group_by(HomeOfficeReturn.review)
+        .tuples()
+    )
+    return {review_id: (int(count), int(open_ or 0)) for review_id, count, open_ in rows}
+
+
+def home_office_status(review: Review, returned: int, waiting: int) -> dict:
+    """Submitted / returned for amendment N times / cleared, from the returns and the review's dates."""
+    times = f"{returned} time{'' if returned == 1 else 's'}"
+    if review.cleared_on:
+        return {
+            "label": "Cleared",
+            "on": review.cleared_on,
+            "detail": f"returned {times}" if returned else "",
+        }
+    if review.report_submitted_on is None:
+        return {"label": "Not submitted", "on": None, "detail": ""}
+    if waiting:
+        return {"label": "Returned for amendment", "on": None, "detail": f"returned {times}"}
+    if returned:
+        return {"label": "Resubmitted", "on": None, "detail": f"returned {times}"}
+    return {"label": "Submitted", "on": review.report_submitted_on, "detail": ""}
