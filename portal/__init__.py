@@ -103,3 +103,18 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (outbox, jobs):
         app.register_blueprint(blueprint)
+
+    # Publication: also registers its precondition on the lifecycle's move to "published".
+    from portal.publication.views import bp as publication
+
+    app.register_blueprint(publication)
+
+    from portal.media_inquiries.admin_views import bp as media_routing
+    from portal.media_inquiries.views import bp as media_inquiries
+
+    for blueprint in (media_inquiries, media_routing):
+        app.register_blueprint(blueprint)
+
+    from portal.family_contact.views import bp as family_contact
+
+    app.register_blueprint(family_contact)

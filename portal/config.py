@@ -74,8 +74,13 @@ def load_settings(environ: dict[str, str], instance_path: Path) -> dict:
         "SCHEDULER_IN_PROCESS": _flag(environ.get("SCHEDULER_IN_PROCESS"), default=False),
         "SESSION_IDLE_MINUTES": _int(environ, "SESSION_IDLE_MINUTES", 30),
         "DASHBOARD_REFRESH_SECONDS": _int(environ, "DASHBOARD_REFRESH_SECONDS", 20),
+        # Off: a review officer sees family contact only for their own reviews (admins: all).
+        "FAMILY_CONTACT_ALL_OFFICERS": _flag(environ.get("FAMILY_CONTACT_ALL_OFFICERS"), default=False),
         "PUBLICATION_DAYS": _int(environ, "PUBLICATION_DAYS", 365),
         "PUBLICATION_REMINDER_DAYS": _int(environ, "PUBLICATION_REMINDER_DAYS", 30),
+        # Published reports (portal/publication): the largest PDF accepted, and where files live.
+        "MAX_PUBLICATION_BYTES": _int(environ, "MAX_PUBLICATION_BYTES", 10 * 1024 * 1024),
+        "DOCUMENTS_DIR": environ.get("DOCUMENTS_DIR") or str(instance_path / "documents"),
         "HOME_OFFICE_NOTICE_WORKING_DAYS": _int(environ, "HOME_OFFICE_NOTICE_WORKING_DAYS", 3),
         "DEADLINE_DUE_SOON_DAYS": _int(environ, "DEADLINE_DUE_SOON_DAYS", 14),
         "REMINDER_DAYS_BEFORE_DUE": _int(environ, "REMINDER_DAYS_BEFORE_DUE", 2),
@@ -84,6 +89,11 @@ def load_settings(environ: dict[str, str], instance_path: Path) -> dict:
         "SESSION_MAX_HOURS": _int(environ, "SESSION_MAX_HOURS", 12),
         "LOCKOUT_ATTEMPTS": _int(environ, "LOCKOUT_ATTEMPTS", 5),
         "LOCKOUT_MINUTES": _int(environ, "LOCKOUT_MINUTES", 15),
+        # The hard cap on guesses (passwords and codes) per email address, across workers.
+        "THROTTLE_ATTEMPTS": _int(environ, "THROTTLE_ATTEMPTS", 10),
+        "THROTTLE_MINUTES": _int(environ, "THROTTLE_MINUTES", 5),
+        # How long the second-factor step stays open after a correct password.
+        "SECOND_FACTOR_MINUTES": _int(environ, "SECOND_FACTOR_MINUTES", 15),
         "SET_PASSWORD_LINK_HOURS": _int(environ, "SET_PASSWORD_LINK_HOURS", 48),
         "MAIL_BACKEND": environ.get("MAIL_BACKEND", "file" if not production else "smtp"),
         "MAIL_FILE_DIR": environ.get("MAIL_FILE_DIR", str(instance_path / "mail")),
@@ -100,6 +110,16 @@ def load_settings(environ: dict[str, str], instance_path: Path) -> dict:
         "OUTBOX_MAX_ATTEMPTS": _int(environ, "OUTBOX_MAX_ATTEMPTS", 10),
         "OUTBOX_SENDING_LEASE_SECONDS": _int(environ, "OUTBOX_SENDING_LEASE_SECONDS", 600),
         "JOB_LOCK_LEASE_SECONDS": _int(environ, "JOB_LOCK_LEASE_SECONDS", 600),
+        # Media inquiries (README: "Media inquiries"). Fictional mailboxes outside production only.
+        "BUSINESS_OFFICE_EMAIL": environ.get(
+            "BUSINESS_OFFICE_EMAIL", "" if production else "business.office@northvale.example"
+        ).strip(),
+        "MEDIA_CONTACT_EMAIL": environ.get(
+            "MEDIA_CONTACT_EMAIL", "" if production else "media@northvale.example"
+        ).strip(),
+        "MEDIA_URGENT_HOURS": _int(environ, "MEDIA_URGENT_HOURS", 24),
+        "MEDIA_REMINDER_HOURS": _int(environ, "MEDIA_REMINDER_HOURS", 24),
+        "MEDIA_REMINDER_INTERVAL_SECONDS": _int(environ, "MEDIA_REMINDER_INTERVAL_SECONDS", 300),
         # Cookie hardening: the __Host- prefix needs Secure, so only outside development.
         "SESSION_COOKIE_NAME": "__Host-portal-session" if production else "portal-session",
         "SESSION_COOKIE_SECURE": production,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 from portal.accounts.models import Role, User
@@ -10,9 +11,23 @@ from portal.notifications.models import OutboxMessage, OutboxStatus
 from portal.organisations.models import Agency, Partnership, Sector
 
 PASSWORD = "correct-horse-battery-staple"
+# Every factory user has two-factor sign-in set up with this secret (tests.helpers.totp_code).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _numbers = itertools.count(1)
 # Hashing is deliberately slow; tests share one hash of the standard password.
 _password_hash = None
+_sealed_totp_secret = None
+
+
+def _sealed() -> str:
+    """TOTP_SECRET encrypted as the app stores it, under the test apps' SECRET_KEY."""
+    global _sealed_totp_secret
+    if _sealed_totp_secret is None:
+        from portal.accounts.two_factor import seal
+        from tests.conftest import TEST_SECRET
+
+        _sealed_totp_secret = seal(TOTP_SECRET, TEST_SECRET)
+    return _sealed_totp_secret
 
 
 def _hash() -> str:
@@ -38,6 +53,7 @@ def make_user(
     agency: Agency | None = None,
     partnership: Partnership | None = None,
     password: str | None = PASSWORD,
+    two_factor: bool = True,
     **values,
 ) -> User:
     number = next(_numbers)
@@ -47,6 +63,9 @@ def make_user(
         partnership = make_partnership()
     values.setdefault("email", f"person{number}@portal.example")
     values.setdefault("full_name", f"Test Person {number}")
+    if two_factor:
+        values.setdefault("totp_secret", _sealed())
+        values.setdefault("totp_enrolled_at", dt.datetime(2026, 1, 5, 9, 0))
     return User.create(
         role=role,
         agency=agency,

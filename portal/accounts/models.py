@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import BigIntegerField, BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
 from playhouse.fields import EnumField
 
 from portal.clock import utcnow
@@ -42,6 +42,11 @@ class User(VersionedModel):
     locked_until = DateTimeField(null=True)
     last_signed_in_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
+    # Two-factor sign-in (accounts/two_factor.py). The secret is encrypted with a key
+    # derived from SECRET_KEY; the last accepted time step makes every code single-use.
+    totp_secret = CharField(max_length=255, null=True)
+    totp_enrolled_at = DateTimeField(null=True)
+    totp_last_step = BigIntegerField(null=True)
 
     # Flask-Login: the id kept in the cookie is the session key, not the user id,
     # so ending a session on the server makes a copied cookie worthless.
@@ -62,6 +67,10 @@ class User(VersionedModel):
     @property
     def has_password(self) -> bool:
         return bool(self.password_hash)
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_enrolled_at is not None and bool(self.totp_secret)
 
     def __str__(self) -> str:
         return self.full_name
@@ -88,3 +97,29 @@ class SetPasswordToken(BaseModel):
     created_at = DateTimeField(default=utcnow)
     expires_at = DateTimeField()
     used_at = DateTimeField(null=True)
+
+
+class RecoveryCode(BaseModel):
+    """A single-use code for signing in without the authenticator app; only its hash is kept."""
+
+    user = ForeignKeyField(User, backref="recovery_codes", on_delete="CASCADE")
+    code_hash = CharField(max_length=64)
+    created_at = DateTimeField(default=utcnow)
+    used_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("user", "code_hash"), True),)
+
+
+class SignInAttempt(BaseModel):
+    """One guess (a password or a code) at an account, kept while it counts for the throttle.
+
+    Keyed by a hash of the typed email address, so unknown addresses are throttled
+    exactly like real ones and no typed address is stored.
+    """
+
+    account_key = CharField(max_length=64)
+    attempted_at = DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        indexes = ((("account_key", "attempted_at"), False),)

@@ -8,6 +8,7 @@ import secrets
 
 from flask import current_app
 
+from portal.accounts import throttle
 from portal.accounts.models import Role, SetPasswordToken, User, UserSession
 from portal.accounts.passwords import hash_password, password_problem, verify_password
 from portal.audit.service import record
@@ -42,43 +43,72 @@ def _digest(secret: str) -> str:
 def authenticate(email: str, password: str) -> User | None:
     """The user if the email and password are right and the account may sign in.
 
-    Unknown, inactive and locked accounts cost the same password check and get
-    the same answer as a wrong password, so the answer says nothing about
+    This is only the first step: the person is not signed in until the second
+    factor (accounts/two_factor.py) is checked too, and complete_sign_in() runs.
+
+    Unknown, inactive, locked and throttled accounts cost the same password check
+    and get the same answer as a wrong password, so the answer says nothing about
     whether an account exists.
     """
     now = utcnow()
-    user = User.get_or_none(User.email == normalise_email(email))
+    address = normalise_email(email)
+    guess = throttle.claim_guess(address)
+    user = User.get_or_none(User.email == address)
     password_ok = verify_password(user.password_hash if user else None, password)
-    if user is None:
-        record("sign_in_failed", reason="unknown_account")
-        return None
-    if not user.active:
-        record("sign_in_failed", obj=user, reason="inactive")
-        return None
-    if user.locked_until and user.locked_until > now:
-        record("sign_in_failed", obj=user, reason="locked")
-        return None
-    if not password_ok:
-        _count_failure(user, now)
-        return None
-    User.update(failed_login_count=0, locked_until=None, last_signed_in_at=now).where(
-        User.id == user.id
-    ).execute()
-    return user
+    if guess is None:
+        reason = "throttled"
+    elif user is None:
+        reason = "unknown_account"
+    elif not user.active:
+        reason = "inactive"
+    elif is_locked(user, now):
+        reason = "locked"
+    elif not password_ok:
+        reason = "bad_password"
+    else:
+        throttle.forget_guess(guess)
+        return user
+    count_failure(user, now, reason=reason)
+    return None
 
 
-def _count_failure(user: User, now: dt.datetime) -> None:
+def is_locked(user: User, now: dt.datetime | None = None) -> bool:
+    return bool(user.locked_until and user.locked_until > (now or utcnow()))
+
+
+# Only these count toward the lock-out; the others are refused before any check counts.
+COUNTED_FAILURES = frozenset({"bad_password", "wrong_code", "reused_code"})
+
+
+def count_failure(
+    user: User | None, now: dt.datetime, event: str = "sign_in_failed", reason: str = "bad_password"
+) -> None:
+    """Record a refusal; LOCKOUT_ATTEMPTS wrong passwords or codes in a row lock the account.
+
+    Every refusal runs the same statements, whatever its reason (for an unknown
+    account or one that is not counted they match no row), so the time an answer
+    takes does not tell an existing account from an unknown one.
+    """
     attempts = current_app.config["LOCKOUT_ATTEMPTS"]
     minutes = current_app.config["LOCKOUT_MINUTES"]
+    target = user.id if user is not None and reason in COUNTED_FAILURES else 0  # 0: no such row
     with db.database.atomic():
         # Counted in SQL so two workers' failures both count.
-        User.update(failed_login_count=User.failed_login_count + 1).where(User.id == user.id).execute()
-        count = User.select(User.failed_login_count).where(User.id == user.id).scalar()
-        if count >= attempts:
-            User.update(failed_login_count=0, locked_until=now + dt.timedelta(minutes=minutes)).where(
-                User.id == user.id
-            ).execute()
-        record("sign_in_failed", obj=user, reason="locked_now" if count >= attempts else "bad_password")
+        User.update(failed_login_count=User.failed_login_count + 1).where(User.id == target).execute()
+        count = User.select(User.failed_login_count).where(User.id == target).scalar() or 0
+        User.update(failed_login_count=0, locked_until=now + dt.timedelta(minutes=minutes)).where(
+            User.id == target, User.failed_login_count >= attempts
+        ).execute()
+        record(event, obj=user, reason="locked_now" if count >= attempts else reason)
+
+
+def complete_sign_in(user: User, client_address: str | None) -> str:
+    """Both factors are right: clear the lock-out count and start a new server-side session."""
+    with db.database.atomic():
+        User.update(failed_login_count=0, locked_until=None, last_signed_in_at=utcnow()).where(
+            User.id == user.id
+        ).execute()
+        return start_session(user, client_address)
 
 
 # Sessions ----------------------------------------------------------------------------

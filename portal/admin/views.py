@@ -8,6 +8,7 @@ from peewee import JOIN
 from playhouse.flask_utils import get_object_or_404
 
 from portal.accounts import service as accounts
+from portal.accounts import two_factor
 from portal.accounts.models import Role, User
 from portal.admin.forms import AgencyForm, ConfirmForm, PartnershipForm, UserForm
 from portal.database import StaleRecordError
@@ -172,6 +173,34 @@ def reset_access(user_id: int):
         accounts.end_all_sessions(user, "access_reset")
         link = send_set_password_link(user, token)
     return render_template("admin/set_password_link.html", user=user, link=link, created=False)
+
+
+@bp.route("/users/<int:user_id>/reset-two-factor", methods=["POST"])
+@allow(Role.ADMIN)
+def reset_two_factor(user_id: int):
+    user = get_object_or_404(User, User.id == user_id)
+    if ConfirmForm().validate_on_submit():
+        two_factor.reset_two_factor(user, current_user)
+        flash(
+            f"{user.full_name}'s two-factor sign-in has been reset and they have been signed out. "
+            "They will set up their authenticator app again when they next sign in.",
+            "success",
+        )
+    else:
+        flash("The request could not be completed. Try again.", "error")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/end-sessions", methods=["POST"])
+@allow(Role.ADMIN)
+def end_sessions(user_id: int):
+    user = get_object_or_404(User, User.id == user_id)
+    if ConfirmForm().validate_on_submit():
+        count = two_factor.end_sessions_for(user, current_user)
+        flash(f"{user.full_name} has been signed out everywhere ({count} sessions ended)", "success")
+    else:
+        flash("The request could not be completed. Try again.", "error")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 # Partnerships -----------------------------------------------------------------------

@@ -5,11 +5,14 @@ from __future__ import annotations
 from portal.accounts.models import Role, User
 from portal.accounts.passwords import hash_password
 from portal.audit.service import record
+from portal.demo.family_contact import load_demo_family_contact
+from portal.demo.media_inquiries import load_demo_media_inquiries
+from portal.demo.publication import load_demo_publications
 from portal.demo.reviews import load_demo_reviews
 from portal.extensions import db
 from portal.organisations.models import Agency, Partnership, Sector
 
-DEMO_PASSWORD = "northvale-demo-2026"  # noqa: S105 - fictional demo accounts, refused in production
+DEMO_PASSWORD = "northvale-demo-2026"  # noqa: S105 - fictional demo accounts, refused in production  # nosec B105
 
 PARTNERSHIPS = (
     "Northvale City Community Safety Partnership",
@@ -98,11 +101,16 @@ def load_demo_data(config, only_if_empty: bool = False) -> str:
                 partnership=partnerships[partnership] if partnership else None,
             )
         reviews = load_demo_reviews(users[Role.REVIEW_OFFICER])
+        load_demo_family_contact(users[Role.REVIEW_OFFICER])
+        csp_partnership = users[Role.CSP_TEAM].partnership
+        reviews += load_demo_publications(users[Role.REVIEW_OFFICER], csp_partnership, config)
+        media_inquiries = load_demo_media_inquiries(config)
         counts = {
             "partnerships": len(partnerships),
             "agencies": len(agencies),
             "users": len(USERS),
             "reviews": reviews,
+            "media_inquiries": media_inquiries,
         }
         record("demo_data_loaded", counts=counts)
     return "Loaded demo data: " + ", ".join(f"{n} {what}" for what, n in counts.items()) + "."

@@ -18,7 +18,14 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from portal.jobs import deadline_digest, deliver_outbox, trawl_reminders
+from portal.jobs import (
+    deadline_digest,
+    deliver_outbox,
+    family_contact_reminders,
+    media_deadline_reminders,
+    publication_removal,
+    trawl_reminders,
+)
 
 
 @dataclass(frozen=True)
@@ -115,6 +122,29 @@ JOBS: dict[str, Job] = {
             "Remind agencies of trawl returns due or overdue; escalate to review officers",
             # A scheduler that was down at 7:30 catches up when it starts (once: see reminders.py).
             run_at_start=True,
+        ),
+        Job(
+            "publication_removal",
+            publication_removal.run,
+            DailyAt(6, 0),
+            "Take published reports off the website after a year, and verify it; remind the CSP team before",
+            # A scheduler that was down catches up when it starts: removals are versioned moves and
+            # reminders carry dedupe keys, so a second run does nothing (see publication/removal.py).
+            run_at_start=True,
+        ),
+        Job(
+            "family_contact_reminders",
+            family_contact_reminders.run,
+            DailyAt(7, 45),
+            "Remind review officers of family contact due today",
+            run_at_start=True,  # once per entry and date (unique index), so catching up is safe
+        ),
+        Job(
+            "media_deadline_reminders",
+            media_deadline_reminders.run,
+            Every("MEDIA_REMINDER_INTERVAL_SECONDS"),
+            "Remind media inquiry owners before the journalist's deadline",
+            run_at_start=True,  # once per inquiry and deadline (unique index), so catching up is safe
         ),
     )
 }

@@ -173,8 +173,8 @@ class SubjectSectionState:
 
 
 def _subjects_response(review: Review, state: SubjectSectionState, status: int = 200, announce: str = ""):
-    if is_htmx_request():
-        record("review_subjects_viewed", actor=current_user, obj=review)
+    # The page or fragment lists every person in the review: a read of special-category data.
+    record("review_subjects_viewed", actor=current_user, obj=review)
     return render_page_or_fragment(
         "reviews/subjects.html",
         "reviews/partials/subjects.html",
@@ -193,12 +193,12 @@ def _subject_values(form: SubjectForm) -> dict:
 
     return {
         "role": SubjectRole(form.role.data),
-        "full_name": form.full_name.data.strip(),
-        "aliases": form.aliases.data.strip(),
+        "full_name": (form.full_name.data or "").strip(),
+        "aliases": (form.aliases.data or "").strip(),
         "date_of_birth": form.date_of_birth.data,
-        "address_at_time": form.address_at_time.data.strip(),
-        "previous_addresses": form.previous_addresses.data.strip(),
-        "relationship_to_deceased": form.relationship_to_deceased.data.strip(),
+        "address_at_time": (form.address_at_time.data or "").strip(),
+        "previous_addresses": (form.previous_addresses.data or "").strip(),
+        "relationship_to_deceased": (form.relationship_to_deceased.data or "").strip(),
         "scope_from": form.scope_from.data,
         "scope_to": form.scope_to.data,
     }

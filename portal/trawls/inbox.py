@@ -81,6 +81,7 @@ def _answer(request_id: int, kind: ReturnKind, form_class, template: str):
     if request.method == "GET":
         if latest is not None and latest.kind is kind:
             form.process(obj=latest)  # amending: start from what was sent
+            record("return_viewed", actor=current_user, obj=trawl_request, return_number=latest.number)
         form.version.data = str(trawl_request.version)
     conflict, status, problem = False, 200, None
     if form.validate_on_submit():

@@ -14,6 +14,8 @@ NAVIGATION = (
     ("Returns", "trawls.overview", (Role.ADMIN, Role.REVIEW_OFFICER)),
     ("Trawl requests", "inbox.index", (Role.AGENCY_LEAD,)),
     ("Reviews", "trawls.partnership_reviews", (Role.CSP_TEAM,)),
+    # Everyone: agency leads log (and follow) what their agency received; the others act on them.
+    ("Media inquiries", "media_inquiries.index", tuple(Role)),
     # One entry for every admin screen (listed on /admin), so the bar stays short.
     ("Administration", "admin.index", (Role.ADMIN,)),
 )
@@ -27,6 +29,7 @@ ADMIN_AREAS = (
     ("Audit log", "audit.events", "Every change, sign-in and view of sensitive records."),
     ("Outbox", "outbox.messages", "Emails the portal has queued, sent or failed to send."),
     ("Scheduled jobs", "jobs.runs", "When each scheduled job last ran and what it did."),
+    ("Media routing", "media_routing.rules", "Who is told about each kind of media inquiry."),
 )
 
 

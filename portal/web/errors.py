@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import secrets
 
-from flask import Flask, render_template
+from flask import Flask, Response, render_template
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from peewee import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -21,6 +22,7 @@ TITLES = {
     404: "Page not found",
     405: "Sorry, there is a problem with that request",
     409: "Someone else changed this record",
+    410: "This page has been removed",
     413: "The file is too large",
     500: "Sorry, there is a problem with the service",
     503: "Sorry, the service is unavailable",
@@ -41,6 +43,9 @@ def database_reachable() -> bool:
 
 
 def render_error(status: int, reference: str | None = None, message: str | None = None):
+    if request_ctx.url_adapter is None:
+        # The Host header is not in TRUSTED_HOSTS: no URL can be built, so no page either.
+        return Response(TITLES.get(status, TITLES[500]), status=status, mimetype="text/plain")
     template = "errors/partials/error.html" if is_htmx_request() else "errors/error.html"
     title = TITLES.get(status, TITLES[500])
     return render_template(template, status=status, title=title, reference=reference, message=message), status

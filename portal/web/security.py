@@ -45,8 +45,9 @@ def add_security_headers(response):
     if request.endpoint == "static":
         headers.setdefault("Cache-Control", "public, max-age=3600")
     else:
-        # Pages can hold special-category data: never keep them in a cache.
-        headers["Cache-Control"] = "no-store"
+        # Pages can hold special-category data: never keep them in a cache. A public document
+        # says how it may be cached instead (portal/publication/views.py).
+        headers["Cache-Control"] = g.get("cache_control") or "no-store"
         response.vary.add(REQUEST_HEADER)
         if "_user_id" in session:
             response.vary.add("Cookie")

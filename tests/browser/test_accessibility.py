@@ -45,6 +45,7 @@ PUBLIC_PAGES = {
     "sign-in": "/sign-in",
     "accessibility-statement": "/accessibility",
     "signed-out": "/signed-out",
+    "published-reviews": "/published",
 }
 
 ADMIN_PAGES = {
@@ -60,6 +61,8 @@ ADMIN_PAGES = {
     "agencies": "/admin/agencies",
     "new-agency": "/admin/agencies/new",
     "audit-log": "/admin/audit-log",
+    "media-routing": "/admin/media-routing",
+    "media-routing-rule": "/admin/media-routing/review-in-progress",
 }
 
 # Form page, and the button that submits it (left empty, so every error shows).
@@ -67,6 +70,7 @@ EMPTY_FORMS = {
     "new-user": ("/admin/users/new", "Add user"),
     "new-partnership": ("/admin/partnerships/new", "Add partnership"),
     "new-agency": ("/admin/agencies/new", "Add agency"),
+    "log-media-inquiry": ("/media-inquiries/new", "Log inquiry"),
 }
 
 
@@ -211,6 +215,9 @@ OFFICER_PAGES = {
     "trawl-letter": "/trawl-requests/1/letter",
     "record-return": "/trawl-requests/1/record-return/involvement",
     "no-record-of-contact": "/reviews/1/no-record-of-contact",
+    "family-contact": "/reviews/1/family",
+    "family-contact-add-entry": "/reviews/1/family/entries/new",
+    "family-contact-record": "/reviews/1/family/record",
 }
 LEAD_PAGES = ("", "/nil-return", "/involvement", "/extension", "/letter")
 
@@ -268,3 +275,72 @@ def test_agency_lead_pages(signed_in, axe_source):
 def test_csp_team_pages(signed_in, axe_source):
     session = signed_in(Role.CSP_TEAM)
     assert_accessible(open_page(session, "/partnership/reviews"), axe_source)
+
+
+# --- Publication ----------------------------------------------------------------------------
+
+
+def _review_id(reference: str) -> int:
+    from portal.extensions import db
+    from portal.reviews.models import Review
+
+    with db.database.connection_context():
+        return Review.get(Review.reference == reference).id
+
+
+def test_publication_page_and_upload_errors_for_officers(signed_in, axe_source):
+    session = signed_in(Role.REVIEW_OFFICER)
+    page = open_page(session, f"/reviews/{_review_id('DHR-2024-003')}/publication")
+    assert_accessible(page, axe_source)
+    submit_expecting_errors(page, "Upload overview report")
+    assert_accessible(page, axe_source)
+
+
+def test_publication_decisions_for_the_csp_team(signed_in, axe_source):
+    session = signed_in(Role.CSP_TEAM)
+    base = f"/reviews/{_review_id('DHR-2024-003')}/publication"
+    for path in (base, f"{base}/remove", f"{base}/hold"):
+        assert_accessible(open_page(session, path), axe_source)
+    page = open_page(session, f"{base}/hold")
+    submit_expecting_errors(page, "Keep online")
+    assert_accessible(page, axe_source)
+
+
+# --- Media inquiries ------------------------------------------------------------------------
+
+
+def _inquiry_id(outlet: str) -> int:
+    from portal.extensions import db
+    from portal.media_inquiries.models import MediaInquiry
+
+    with db.database.connection_context():
+        return MediaInquiry.get(MediaInquiry.outlet == outlet).id
+
+
+def test_media_inquiry_pages_for_each_role(signed_in, axe_source):
+    """The demo's two inquiries: one the police logged, one drafted for the CSP team to approve."""
+    police, radio = _inquiry_id("Northvale Evening Post"), _inquiry_id("Radio Northvale")
+    officer = signed_in(Role.REVIEW_OFFICER)
+    for path in (
+        "/media-inquiries",
+        "/media-inquiries/new",
+        f"/media-inquiries/{police}",
+        f"/media-inquiries/{radio}",
+        f"/media-inquiries/{police}/reassign",
+        "/media-inquiries/reviews/1/contact",
+    ):
+        assert_accessible(open_page(officer, path), axe_source)
+    page = open_page(officer, f"/media-inquiries/{police}")
+    submit_expecting_errors(page, "Save draft")
+    assert_accessible(page, axe_source)
+
+    lead = signed_in(Role.AGENCY_LEAD)
+    for path in ("/media-inquiries", f"/media-inquiries/{police}"):
+        assert_accessible(open_page(lead, path), axe_source)
+    page = open_page(lead, "/media-inquiries/new")
+    submit_expecting_errors(page, "Log inquiry")
+    assert_accessible(page, axe_source)
+
+    team = signed_in(Role.CSP_TEAM)
+    for path in ("/media-inquiries", f"/media-inquiries/{radio}"):
+        assert_accessible(open_page(team, path), axe_source)

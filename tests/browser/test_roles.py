@@ -15,10 +15,10 @@ pytestmark = pytest.mark.browser
 
 # The service navigation each role sees, in order. Extend this as screens are added.
 EXPECTED_NAVIGATION: dict[Role, list[str]] = {
-    Role.ADMIN: ["Home", "Reviews", "Returns", "Administration"],
-    Role.REVIEW_OFFICER: ["Home", "Reviews", "Returns"],
-    Role.AGENCY_LEAD: ["Home", "Trawl requests"],
-    Role.CSP_TEAM: ["Home", "Reviews"],
+    Role.ADMIN: ["Home", "Reviews", "Returns", "Media inquiries", "Administration"],
+    Role.REVIEW_OFFICER: ["Home", "Reviews", "Returns", "Media inquiries"],
+    Role.AGENCY_LEAD: ["Home", "Trawl requests", "Media inquiries"],
+    Role.CSP_TEAM: ["Home", "Reviews", "Media inquiries"],
 }
 
 NAV_LINKS = ".govuk-service-navigation__list a.govuk-service-navigation__link"
@@ -37,6 +37,9 @@ def test_sign_in_navigation_and_sign_out(browser_session, user):
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    # The password alone opens only the second step.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter your security code")
+    browser_session.enter_security_code(user.email)
 
     # Landed on the home page, as this person.
     expect(page).to_have_url(browser_session.url("/"))

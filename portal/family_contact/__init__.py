@@ -1,0 +1,1 @@
+"""The family-contact log: family members and key contacts, dated contact entries, milestones."""

@@ -1,0 +1,252 @@
+"""Named reads for the family-contact log, and the milestones the family must hear about.
+
+The lifecycle asks `missing_milestones(review, "submission")` (or
+"publication") before a review moves on; the review page and the family
+page show `milestone_status(review)`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from peewee import JOIN
+
+from portal.accounts.models import User
+from portal.clock import to_local
+from portal.family_contact.models import (
+    ContactMethod,
+    ContactPurpose,
+    ContactRoute,
+    FamilyContactEntry,
+    FamilyContactEntryMember,
+    FamilyContactEntryVersion,
+    FamilyMember,
+    Participation,
+)
+from portal.reviews.models import Review
+from portal.web.filters import govuk_date, govuk_datetime
+
+BEFORE_SUBMISSION = "submission"
+BEFORE_PUBLICATION = "publication"
+# People the review still involves: the family milestones are about them.
+STILL_INVOLVED = frozenset({Participation.NOT_CONTACTED, Participation.ENGAGED})
+
+
+@dataclass(frozen=True)
+class Milestone:
+    key: str
+    name: str
+    done: bool
+    date: dt.date | None  # the local date of the first entry that met it
+    before: str  # BEFORE_SUBMISSION or BEFORE_PUBLICATION: when it must be done by
+    detail: str = ""
+
+
+def members_of(review: Review) -> list[FamilyMember]:
+    return list(FamilyMember.select().where(FamilyMember.review == review).order_by(FamilyMember.id))
+
+
+def entries_of(review: Review, *, oldest_first: bool = False, include_in_error: bool = True):
+    """The review's log, each entry with its `members`: three queries, however long the log."""
+    recorder, marker = User.alias(), User.alias()
+    order = FamilyContactEntry.contacted_at, FamilyContactEntry.id
+    query = (
+        FamilyContactEntry.select(FamilyContactEntry, recorder, marker)
+        .join(recorder, on=(FamilyContactEntry.recorded_by == recorder.id))
+        .switch(FamilyContactEntry)
+        .join(marker, JOIN.LEFT_OUTER, on=(FamilyContactEntry.error_marked_by == marker.id))
+        .where(FamilyContactEntry.review == review)
+        .order_by(*(order if oldest_first else [field.desc() for field in order]))
+    )
+    if not include_in_error:
+        query = query.where(~FamilyContactEntry.entered_in_error)
+    entries = list(query)
+    _attach_members(entries)
+    return entries
+
+
+def _attach_members(entries: list[FamilyContactEntry]) -> None:
+    by_entry: dict[int, list[FamilyMember]] = {entry.id: [] for entry in entries}
+    if by_entry:
+        links = (
+            FamilyContactEntryMember.select(FamilyContactEntryMember, FamilyMember)
+            .join(FamilyMember)
+            .where(FamilyContactEntryMember.entry.in_(list(by_entry)))
+            .order_by(FamilyMember.id)
+        )
+        for link in links:
+            by_entry[link.entry_id].append(link.member)
+    for entry in entries:
+        entry.members = by_entry[entry.id]
+
+
+def entry_of(review: Review, entry_id: int) -> FamilyContactEntry | None:
+    entry = FamilyContactEntry.get_or_none(
+        (FamilyContactEntry.id == entry_id) & (FamilyContactEntry.review == review)
+    )
+    if entry is not None:
+        _attach_members([entry])
+    return entry
+
+
+def member_of(review: Review, member_id: int) -> FamilyMember | None:
+    return FamilyMember.get_or_none((FamilyMember.id == member_id) & (FamilyMember.review == review))
+
+
+def versions_of(entry: FamilyContactEntry):
+    """Earlier versions of an entry, the most recent change first, with who changed it."""
+    return (
+        FamilyContactEntryVersion.select(FamilyContactEntryVersion, User)
+        .join(User)
+        .where(FamilyContactEntryVersion.entry == entry)
+        .order_by(FamilyContactEntryVersion.version.desc())
+    )
+
+
+ENTRY_FIELD_LABELS = {
+    "contacted_at": "Date and time",
+    "members": "With",
+    "made_by": "Made or attempted by",
+    "contact_made": "Contact made",
+    "route": "Route",
+    "method": "Method",
+    "purpose": "Purpose",
+    "summary": "Summary",
+    "outcome": "Outcome",
+    "next_contact_due": "Next contact due",
+}
+CHOICES = {"route": ContactRoute, "method": ContactMethod, "purpose": ContactPurpose}
+
+
+def previous_values(version: FamilyContactEntryVersion) -> list[tuple[str, str]]:
+    """(label, value as it was) for each field the edit changed, in the log's order."""
+    values = version.values
+
+    def shown(name: str) -> str:
+        value = values[name]
+        if name == "contacted_at":
+            return govuk_datetime(dt.datetime.fromisoformat(value))
+        if name == "members":
+            return ", ".join(member["referred_to_as"] for member in value)
+        if name == "contact_made":
+            return "Yes" if value else "No, attempted"
+        if name in CHOICES:
+            return CHOICES[name](value).label
+        if name == "next_contact_due":
+            return govuk_date(dt.date.fromisoformat(value)) if value else "Not set"
+        return value or "Not recorded"
+
+    return [(label, shown(name)) for name, label in ENTRY_FIELD_LABELS.items() if name in version.changed]
+
+
+MILESTONE_PURPOSES = (
+    ContactPurpose.FIRST_CONTACT,
+    ContactPurpose.DRAFT_REPORT_SHARED,
+    ContactPurpose.DISAGREEMENT_RECORDED,
+    ContactPurpose.PUBLICATION_NOTICE,
+)
+
+
+def milestone_status(review: Review, members: list[FamilyMember] | None = None) -> list[Milestone]:
+    """What the family must hear about, checked against the log (two queries, one if given `members`).
+
+    Only contact actually made counts (not an attempt), and never an entry
+    marked as entered in error.
+
+    - First contact made and the Home Office leaflet given (before submission).
+    - The draft report shared before Home Office submission, with the number
+      of disagreements recorded; and notice of the publication date and
+      possible media interest (before publication). Both are owed to the
+      family members still involved (not yet contacted, or taking part), so
+      they do not apply when everyone recorded has declined or withdrawn.
+    - For each member who declined: told the review is complete and when it
+      will be published (a publication notice with them), before publication.
+    """
+    members = members_of(review) if members is None else members
+    rows = list(
+        FamilyContactEntry.select(
+            FamilyContactEntry.id,
+            FamilyContactEntry.purpose,
+            FamilyContactEntry.contacted_at,
+            FamilyContactEntryMember.member,
+        )
+        .join(FamilyContactEntryMember)
+        .where(
+            (FamilyContactEntry.review == review)
+            & ~FamilyContactEntry.entered_in_error
+            & FamilyContactEntry.contact_made
+            & FamilyContactEntry.purpose.in_(MILESTONE_PURPOSES)
+        )
+        .order_by(FamilyContactEntry.contacted_at)
+        .namedtuples()
+    )
+
+    def first(purpose: ContactPurpose, member_ids: set[int] | None = None) -> dt.date | None:
+        for row in rows:
+            if ContactPurpose(row.purpose) is purpose and (member_ids is None or row.member in member_ids):
+                return to_local(row.contacted_at).date()
+        return None
+
+    def milestone(key, name, before, day, detail="") -> Milestone:
+        return Milestone(key=key, name=name, done=day is not None, date=day, before=before, detail=detail)
+
+    involved = {m.id for m in members if m.participation in STILL_INVOLVED}
+    family_scope = involved or None  # with nobody recorded yet, any entry would do
+    milestones = [
+        milestone(
+            "first_contact",
+            "First contact made and the Home Office leaflet given",
+            BEFORE_SUBMISSION,
+            first(ContactPurpose.FIRST_CONTACT),
+        )
+    ]
+    if involved or not members:
+        disagreement = ContactPurpose.DISAGREEMENT_RECORDED
+        disagreements = len({row.id for row in rows if ContactPurpose(row.purpose) is disagreement})
+        milestones += [
+            milestone(
+                "draft_report_shared",
+                "Draft report shared with the family before Home Office submission",
+                BEFORE_SUBMISSION,
+                first(ContactPurpose.DRAFT_REPORT_SHARED, family_scope),
+                "No disagreement recorded"
+                if not disagreements
+                else f"{disagreements} disagreement{'s' if disagreements > 1 else ''} recorded",
+            ),
+            milestone(
+                "publication_notice",
+                "Family told the publication date and about possible media interest",
+                BEFORE_PUBLICATION,
+                first(ContactPurpose.PUBLICATION_NOTICE, family_scope),
+            ),
+        ]
+    for member in members:
+        if member.participation is Participation.DECLINED:
+            milestones.append(
+                milestone(
+                    f"declined_notice_{member.id}",
+                    f"{member.initials}, who declined to take part, told the review is complete "
+                    "and when it will be published",
+                    BEFORE_PUBLICATION,
+                    first(ContactPurpose.PUBLICATION_NOTICE, {member.id}),
+                )
+            )
+    return milestones
+
+
+def missing_milestones(review: Review, before: str) -> list[str]:
+    """Names of the family milestones not yet met that are due by `before`; empty means fine.
+
+    `before` is "submission" (to the Home Office) or "publication". Before
+    submission: first contact with the leaflet, and the draft report shared.
+    Before publication: those, the family told the publication date and about
+    media interest, and every member who declined told that the review is
+    complete and when it will be published. The names are for a warning to
+    the review officer, e.g. "Draft report shared with the family before Home
+    Office submission"; they carry initials at most, never a name.
+    """
+    if before not in (BEFORE_SUBMISSION, BEFORE_PUBLICATION):
+        raise ValueError(f"before must be {BEFORE_SUBMISSION!r} or {BEFORE_PUBLICATION!r}, not {before!r}")
+    due = {BEFORE_SUBMISSION} if before == BEFORE_SUBMISSION else {BEFORE_SUBMISSION, BEFORE_PUBLICATION}
+    return [m.name for m in milestone_status(review) if m.before in due and not m.done]

@@ -1,0 +1,179 @@
+"""Named reads for media inquiries, each limited to what the person may see.
+
+- Admins and review officers (the business office): every inquiry.
+- CSP team: inquiries about their partnership's reviews, and any they logged.
+- Agency leads: inquiries they, or anyone from their agency, logged.
+
+A guessed id outside that set is a 404, exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from peewee import JOIN, fn
+
+from portal.accounts.models import Role, User
+from portal.media_inquiries.models import (
+    OPEN_STATUSES,
+    InquiryEvent,
+    InquiryRecipient,
+    InquiryStatus,
+    MediaInquiry,
+    RoutingRule,
+    Topic,
+)
+from portal.media_inquiries.routing import rule_for
+from portal.organisations.models import Agency
+from portal.reviews.models import Review
+from portal.trawls.models import TrawlRequest
+
+Owner = User.alias("owner")
+Drafter = User.alias("drafter")
+Approver = User.alias("approver")
+
+
+def _visible(query, user: User):
+    if user.role in (Role.ADMIN, Role.REVIEW_OFFICER):
+        return query
+    mine = MediaInquiry.logged_by == user.id
+    if user.role is Role.CSP_TEAM:
+        return query.where(mine | (Review.partnership == user.partnership_id))
+    if user.role is Role.AGENCY_LEAD and user.agency_id:
+        return query.where(mine | (MediaInquiry.logged_by_agency == user.agency_id))
+    return query.where(mine)
+
+
+def visible_inquiries(user: User):
+    """Inquiries with their review, receiving agency and owner, in one query."""
+    query = (
+        MediaInquiry.select(MediaInquiry, Review, Agency, Owner)
+        .join(Review, JOIN.LEFT_OUTER, on=(MediaInquiry.review == Review.id))
+        .switch(MediaInquiry)
+        .join(Agency, JOIN.LEFT_OUTER, on=(MediaInquiry.received_by_agency == Agency.id))
+        .switch(MediaInquiry)
+        .join(Owner, JOIN.LEFT_OUTER, on=(MediaInquiry.owner == Owner.id), attr="owner")
+    )
+    return _visible(query, user)
+
+
+# Status filter values on the list page: each status, plus "open" (the default) and "all".
+OPEN = "open"
+ALL = "all"
+URGENT = "urgent"
+
+
+def list_inquiries(
+    user: User,
+    *,
+    status: str = OPEN,
+    review_id: int | None = None,
+    agency_id: int | None = None,
+    urgent_before=None,
+):
+    """Soonest deadline first: what needs doing next is at the top."""
+    query = visible_inquiries(user)
+    if status == OPEN:
+        query = query.where(MediaInquiry.status.in_(list(OPEN_STATUSES)))
+    elif status == URGENT and urgent_before is not None:
+        query = query.where(
+            MediaInquiry.status.in_(list(OPEN_STATUSES)), MediaInquiry.deadline_at <= urgent_before
+        )
+    elif status in InquiryStatus._value2member_map_:
+        query = query.where(MediaInquiry.status == InquiryStatus(status))
+    if review_id:
+        query = query.where(MediaInquiry.review == review_id)
+    if agency_id:
+        query = query.where(MediaInquiry.received_by_agency == agency_id)
+    return query.order_by(MediaInquiry.deadline_at, MediaInquiry.id)
+
+
+def status_counts(user: User, urgent_before) -> dict[str, int]:
+    """Open inquiries per status, and how many of them are urgent: two queries."""
+    base = _visible(
+        MediaInquiry.select().join(Review, JOIN.LEFT_OUTER, on=(MediaInquiry.review == Review.id)), user
+    ).where(MediaInquiry.status.in_(list(OPEN_STATUSES)))
+    counts = {status.value: 0 for status in InquiryStatus if status.is_open}
+    rows = base.select(MediaInquiry.status, fn.COUNT(MediaInquiry.id)).group_by(MediaInquiry.status).tuples()
+    for status, number in rows:
+        counts[InquiryStatus(status).value] = number
+    counts[URGENT] = base.where(MediaInquiry.deadline_at <= urgent_before).count()
+    return counts
+
+
+def inquiry_for(user: User, inquiry_id: int) -> MediaInquiry | None:
+    query = (
+        visible_inquiries(user)
+        .select_extend(Drafter, Approver)
+        .switch(MediaInquiry)
+        .join(Drafter, JOIN.LEFT_OUTER, on=(MediaInquiry.drafted_by == Drafter.id), attr="drafted_by")
+        .switch(MediaInquiry)
+        .join(Approver, JOIN.LEFT_OUTER, on=(MediaInquiry.approved_by == Approver.id), attr="approved_by")
+        .where(MediaInquiry.id == inquiry_id)
+    )
+    return query.first()
+
+
+def recipients_of(inquiry: MediaInquiry):
+    return (
+        InquiryRecipient.select().where(InquiryRecipient.inquiry == inquiry.id).order_by(InquiryRecipient.id)
+    )
+
+
+def history_of(inquiry: MediaInquiry):
+    actor = User.alias()
+    return (
+        InquiryEvent.select(InquiryEvent, actor)
+        .join(actor, JOIN.LEFT_OUTER, on=(InquiryEvent.actor == actor.id), attr="actor")
+        .where(InquiryEvent.inquiry == inquiry.id)
+        .order_by(InquiryEvent.occurred_at, InquiryEvent.id)
+    )
+
+
+def reviews_for_logging(user: User):
+    """The reviews someone may say an inquiry is about.
+
+    Agency leads: reviews their agency has a trawl request for. CSP team: their partnership's.
+    Review officers and admins: every review.
+    """
+    query = Review.select(Review.id, Review.reference, Review.title).order_by(Review.reference.desc())
+    if user.role is Role.AGENCY_LEAD:
+        asked = TrawlRequest.select(TrawlRequest.review).where(TrawlRequest.agency == user.agency_id)
+        return query.where(Review.id.in_(asked))
+    if user.role is Role.CSP_TEAM:
+        return query.where(Review.partnership == user.partnership_id)
+    return query
+
+
+def filter_options(user: User) -> tuple[list[Review], list[Agency]]:
+    """Reviews and receiving agencies that appear among the inquiries this person can see."""
+    visible = _visible(
+        MediaInquiry.select(MediaInquiry.id).join(
+            Review, JOIN.LEFT_OUTER, on=(MediaInquiry.review == Review.id)
+        ),
+        user,
+    )
+    reviews = list(
+        Review.select(Review.id, Review.reference, Review.title)
+        .where(Review.id.in_(visible.select(MediaInquiry.review)))
+        .order_by(Review.reference.desc())
+    )
+    agencies = list(
+        Agency.select(Agency.id, Agency.name)
+        .where(Agency.id.in_(visible.select(MediaInquiry.received_by_agency)))
+        .order_by(Agency.name)
+    )
+    return reviews, agencies
+
+
+def routing_rules() -> list[RoutingRule]:
+    """One per topic, in the order topics are offered, with who last changed each.
+
+    A topic whose row is missing shows its default (unsaved), as routing uses it.
+    """
+    editor = User.alias()
+    stored = {
+        rule.topic: rule
+        for rule in RoutingRule.select(RoutingRule, editor).join(
+            editor, JOIN.LEFT_OUTER, on=(RoutingRule.updated_by == editor.id), attr="updated_by"
+        )
+    }
+    return [stored.get(topic) or rule_for(topic) for topic in Topic]
