@@ -48,7 +48,7 @@ scheduler: migrate ## Run the scheduled jobs process (production runs it beside 
 	$(FLASK) scheduler run
 
 test: install assets lint ## Lint, the whole suite (SQLite and PostgreSQL, browser tests included), the fast drills
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 2  # one worker per core: each has its own databases and browser
 	$(MAKE) --no-print-directory drills-quick
 
 DRILLS := concurrent_edits sqlite_contention backup_restore migrations_live smtp_outage

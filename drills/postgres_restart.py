@@ -50,17 +50,19 @@ def run(quick: bool) -> bool:
     workers = 4
     with scratch_database("postgresql") as url:
         app = make_app(url)
+        password = hash_password("drill-password-long")
         with db.database.connection_context():
-            User.create(
-                email="admin@drill.example",
-                full_name="Drill Admin",
-                role=Role.ADMIN,
-                password_hash=hash_password("drill-password-long"),
-            )
+            for number in range(workers):  # one admin each: a first sign-in sets up two-factor
+                User.create(
+                    email=f"admin{number}@drill.example",
+                    full_name=f"Drill Admin {number}",
+                    role=Role.ADMIN,
+                    password_hash=password,
+                )
         clients = []
-        for _ in range(workers):
+        for number in range(workers):
             client = app.test_client()
-            sign_in(client, "admin@drill.example", "drill-password-long")
+            sign_in(client, f"admin{number}@drill.example", "drill-password-long")
             clients.append(client)
         statuses: list[tuple[float, int, str]] = []
         stop = threading.Event()
