@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import statistics
 import sys
 import tempfile
@@ -47,7 +48,7 @@ from bench.report import (
 )
 from bench.signing_in import csrf_token, sign_in
 
-SECRET_KEY = "bench-secret-key-long-enough-for-the-settings-checks"  # noqa: S105 - throwaway app
+SECRET_KEY = secrets.token_urlsafe(48)  # a throwaway app: a fresh key each run
 HTMX = {"HX-Request": "true"}
 
 
