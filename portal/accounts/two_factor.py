@@ -52,9 +52,9 @@ _CODE = re.compile(r"\d{6}")
 
 @lru_cache(maxsize=4)
 def _fernet(secret_key: str) -> Fernet:
-    key = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"review-portal totp secret v1"
-    ).derive(secret_key.encode())
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"review-portal totp secret v1").derive(
+        secret_key.encode()
+    )
     return Fernet(base64.urlsafe_b64encode(key))
 
 
@@ -205,9 +205,7 @@ def _replace_recovery_codes(user: User) -> list[str]:
 
 
 def remaining_recovery_codes(user: User) -> int:
-    return (
-        RecoveryCode.select().where(RecoveryCode.user == user, RecoveryCode.used_at.is_null()).count()
-    )
+    return RecoveryCode.select().where(RecoveryCode.user == user, RecoveryCode.used_at.is_null()).count()
 
 
 def use_recovery_code(user: User, code: str) -> int:

@@ -23,7 +23,7 @@ import datetime as dt
 
 from peewee import fn
 
-from portal.accounts.models import User
+from portal.accounts.queries import active_user_emails
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.family_contact.models import FamilyContactEntry, FamilyContactEntryMember, FamilyContactReminder
@@ -56,7 +56,7 @@ def send_due_reminders(today: dt.date) -> dict[str, int]:
         .tuples()
     )
     overtaken = _overtaken(entries)
-    officers = _officer_emails({e.review.review_officer_id for e in entries if e.review.review_officer_id})
+    officers = active_user_emails({e.review.review_officer_id for e in entries if e.review.review_officer_id})
     for entry in entries:
         if (entry.id, entry.next_contact_due) in sent:
             continue
@@ -128,9 +128,3 @@ def _claim(entry: FamilyContactEntry, today: dt.date) -> bool:
         .execute()
     )
     return inserted == 1
-
-
-def _officer_emails(user_ids: set[int]) -> dict[int, str]:
-    if not user_ids:
-        return {}
-    return dict(User.select(User.id, User.email).where(User.id.in_(list(user_ids)), User.active).tuples())

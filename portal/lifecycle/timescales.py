@@ -167,3 +167,22 @@ def suspensions_by_review(review_ids: list[int]) -> dict[int, list[Suspension]]:
         for suspension in Suspension.select().where(Suspension.review.in_(review_ids)):
             grouped[suspension.review_id].append(suspension)
     return grouped
+
+
+def deadline_summaries(reviews: list[Review], today: dt.date, config: Mapping) -> dict[int, dict]:
+    """Per review: its worst timescale state (with label and tag) and age since the decision.
+
+    One query for every review's suspensions, whatever the number of reviews.
+    """
+    calendar = WorkingDayCalendar.load()
+    suspensions = suspensions_by_review([review.id for review in reviews])
+    summaries = {}
+    for review in reviews:
+        state = worst_state(timescales(review, suspensions[review.id], today, config, calendar))
+        summaries[review.id] = {
+            "state": state,
+            "label": STATE_LABELS[state],
+            "tag": STATE_TAGS[state],
+            "age": age_in_months(review, today),
+        }
+    return summaries

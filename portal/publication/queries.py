@@ -18,7 +18,6 @@ from portal.organisations.models import Agency, Partnership
 from portal.publication.models import PublishedDocument, RemovalCheck
 from portal.reviews.models import Review
 from portal.trawls import queries as trawl_queries
-from portal.workdays.calendar import WorkingDayCalendar
 
 REMOVAL_SOON_DAYS = 60
 
@@ -196,16 +195,12 @@ def partnership_reviews(partnership_id: int, *, group: str = "", removal_soon: b
 def overview_rows(reviews: list[Review], today: dt.date, config: Mapping) -> dict[int, dict]:
     """Per review: its worst statutory-deadline state and its Home Office status (3 queries in all)."""
     ids = [review.id for review in reviews]
-    suspensions = deadlines.suspensions_by_review(ids)
+    summaries = deadlines.deadline_summaries(reviews, today, config)
     home_office = home_office_returns_by_review(ids)
-    calendar = WorkingDayCalendar.load() if reviews else None
     rows = {}
     for review in reviews:
-        state = deadlines.worst_state(
-            deadlines.timescales(review, suspensions[review.id], today, config, calendar)
-        )
         rows[review.id] = {
-            "deadline": {"label": deadlines.STATE_LABELS[state], "tag": deadlines.STATE_TAGS[state]},
+            "deadline": summaries[review.id],
             "home_office": home_office_status(review, *home_office.get(review.id, (0, 0))),
             "removal_date": removal_date(review),
         }

@@ -10,6 +10,7 @@ from portal.accounts.models import Role
 from portal.audit.service import record
 from portal.clock import local_today
 from portal.database import StaleRecordError
+from portal.lifecycle.timescales import deadline_summaries
 from portal.organisations import queries as organisations
 from portal.reviews import queries, service
 from portal.reviews.forms import ReviewForm, SubjectForm
@@ -37,7 +38,7 @@ def index():
         "reviews/index.html",
         "reviews/partials/reviews_table.html",
         page=page,
-        deadlines=deadline_summaries(page.items),
+        deadlines=deadline_summaries(page.items, local_today(), current_app.config),
         search=search,
         kind=kind,
         kinds=list(ReviewKind),
@@ -130,27 +131,6 @@ def show(review_id: int):
         counts=trawl_queries.status_counts(review_ids=[review.id]),
         subject_state=SubjectSectionState(),
     )
-
-
-def deadline_summaries(reviews: list[Review]) -> dict[int, dict]:
-    """Per review: its worst statutory-timescale state and age since the decision (one query in all)."""
-    from portal.lifecycle import timescales
-    from portal.workdays.calendar import WorkingDayCalendar
-
-    today = local_today()
-    calendar = WorkingDayCalendar.load()
-    suspensions = timescales.suspensions_by_review([r.id for r in reviews])
-    summaries = {}
-    for review in reviews:
-        items = timescales.timescales(review, suspensions[review.id], today, current_app.config, calendar)
-        state = timescales.worst_state(items)
-        summaries[review.id] = {
-            "state": state,
-            "label": timescales.STATE_LABELS[state],
-            "tag": timescales.STATE_TAGS[state],
-            "age": timescales.age_in_months(review, today),
-        }
-    return summaries
 
 
 # Subjects: inline with htmx; every action answers with the whole #subjects section.

@@ -21,9 +21,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from peewee import fn
-
 from portal.accounts.models import Role, User
+from portal.accounts.queries import active_user_emails
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.notifications.mail import portal_url
@@ -107,7 +106,7 @@ def _send_batch(batch: list[TrawlRequest], today, calendar, rules, counts) -> No
         ).where(TrawlReminder.request.in_([r.id for r in batch]))
     }
     leads = _lead_emails({r.agency_id for r in batch})
-    officers = _officer_emails({r.review.review_officer_id for r in batch if r.review.review_officer_id})
+    officers = active_user_emails({r.review.review_officer_id for r in batch if r.review.review_officer_id})
     for request in batch:
         stage = agency_stage(request.due_date, today, calendar, rules)
         if stage and (request.id, request.due_date, stage) not in sent:
@@ -183,22 +182,5 @@ def _lead_emails(agency_ids: set[int]) -> dict[int, list[str]]:
     return emails
 
 
-def _officer_emails(user_ids: set[int]) -> dict[int, str]:
-    if not user_ids:
-        return {}
-    return dict(User.select(User.id, User.email).where(User.id.in_(list(user_ids)), User.active).tuples())
-
-
 def _short(day: dt.date) -> str:
     return f"{day.day} {day:%b %Y}"
-
-
-def reminder_counts(request_ids: list[int]) -> dict[int, int]:
-    """How many reminders each request has had (for the dashboard), in one query."""
-    rows = (
-        TrawlReminder.select(TrawlReminder.request, fn.COUNT(TrawlReminder.id))
-        .where(TrawlReminder.request.in_(request_ids))
-        .group_by(TrawlReminder.request)
-        .tuples()
-    )
-    return dict(rows)

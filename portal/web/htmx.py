@@ -6,8 +6,6 @@ HX-Source), so views ask these helpers instead of reading headers.
 
 from __future__ import annotations
 
-import json
-
 from flask import Response, render_template, request
 
 REQUEST_HEADER = "HX-Request"
@@ -25,10 +23,6 @@ def triggered_by(element_id: str) -> bool:
     return is_htmx_request() and request.headers.get(TRIGGER_HEADER) == element_id
 
 
-def htmx_target() -> str | None:
-    return request.htmx.target if is_htmx_request() else None
-
-
 def render_page_or_fragment(
     page_template: str, fragment_template: str, status: int = 200, **context
 ) -> Response:
@@ -43,12 +37,4 @@ def redirect_for_htmx(location: str) -> Response:
     """Make htmx load a whole new page (e.g. sign-in after the session ended)."""
     response = Response(status=204)
     response.headers[REDIRECT_HEADER] = location
-    return response
-
-
-def trigger_event(response: Response, name: str, detail: dict | None = None) -> Response:
-    existing = response.headers.get(TRIGGER_HEADER)
-    events = json.loads(existing) if existing else {}
-    events[name] = detail or {}
-    response.headers[TRIGGER_HEADER] = json.dumps(events)
     return response
