@@ -51,13 +51,12 @@ test: install assets lint ## Lint, the whole suite (SQLite and PostgreSQL, brows
 	$(VENV)/bin/pytest -n 2  # one worker per core: each has its own databases and browser
 	$(MAKE) --no-print-directory drills-quick
 
-DRILLS := concurrent_edits sqlite_contention backup_restore migrations_live smtp_outage
+DRILLS := concurrent_edits sqlite_contention backup_restore migrations_live smtp_outage postgres_restart
 
-drills: install ## Reliability drills, full size, each printing its figure; restarts the local PostgreSQL
+drills: install ## Reliability drills, full size, each printing its figure
 	@set -e; for drill in $(DRILLS); do PORTAL_ENV=test $(PYTHON) -m drills.$$drill $(DRILL_ARGS); done
-	PORTAL_ENV=test $(PYTHON) -m drills.postgres_restart
 
-drills-quick: install ## The drills at CI size (not the PostgreSQL restart, which would disturb the suite)
+drills-quick: install ## The drills at CI size
 	@set -e; for drill in $(DRILLS); do PORTAL_ENV=test $(PYTHON) -m drills.$$drill --quick $(DRILL_ARGS); done
 
 test-fast: install ## Skip the browser tests

@@ -28,8 +28,8 @@ def engines(choice: str) -> list[str]:
     return ["sqlite", "postgresql"] if choice == "both" else [choice]
 
 
-def _admin(statement) -> None:
-    connection = psycopg2.connect(POSTGRES_ADMIN_URL)
+def _admin(statement, admin_url: str = POSTGRES_ADMIN_URL) -> None:
+    connection = psycopg2.connect(admin_url)
     connection.autocommit = True
     try:
         with connection.cursor() as cursor:
@@ -39,8 +39,11 @@ def _admin(statement) -> None:
 
 
 @contextlib.contextmanager
-def scratch_database(engine: str) -> Iterator[str]:
-    """A migrated, empty database; its URL. Dropped afterwards."""
+def scratch_database(engine: str, admin_url: str = POSTGRES_ADMIN_URL) -> Iterator[str]:
+    """A migrated, empty database; its URL. Dropped afterwards.
+
+    `admin_url` is the PostgreSQL server's maintenance database (another server than
+    the usual one for the restart drill)."""
     from portal.database import open_database
     from portal.migrate import upgrade
 
@@ -53,15 +56,15 @@ def scratch_database(engine: str) -> Iterator[str]:
             yield url
         return
     name = f"portal_drill_{uuid.uuid4().hex[:8]}"
-    _admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = urlunparse(urlparse(POSTGRES_ADMIN_URL)._replace(path=f"/{name}"))
+    _admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)), admin_url)
+    url = urlunparse(urlparse(admin_url)._replace(path=f"/{name}"))
     try:
         database = open_database(url)
         upgrade(database)
         database.close()
         yield url
     finally:
-        _admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        _admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)), admin_url)
 
 
 def make_app(url: str, **overrides):

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import secrets
 
-from flask import Flask, Response, render_template
+import psycopg2
+from flask import Flask, Response, g, render_template
 from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from peewee import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from portal.extensions import db
+from portal.extensions import db, login_manager
 from portal.web.htmx import is_htmx_request
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,22 @@ def database_reachable() -> bool:
         return False
 
 
+def lost_connection(error: Exception) -> bool:
+    """A database error that means the server could not be reached or went away while
+    we used it (refused, starting up, shutting down, connection closed), as opposed to
+    an error in a statement. Decided from the error itself: asking the server again
+    afterwards races with its restart."""
+    if isinstance(error, InterfaceError):
+        return True
+    original = error.args[0] if error.args and isinstance(error.args[0], Exception) else error.__context__
+    if not isinstance(original, psycopg2.Error):
+        return False
+    # No SQLSTATE: libpq failed to connect or lost the socket; class 08 is a connection
+    # exception, 57P0x the server shutting down or starting up.
+    code = original.pgcode
+    return code is None or code.startswith(("08", "57P"))
+
+
 def render_error(status: int, reference: str | None = None, message: str | None = None):
     if request_ctx.url_adapter is None:
         # The Host header is not in TRUSTED_HOSTS: no URL can be built, so no page either.
@@ -69,11 +86,17 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(InterfaceError)
     def database_error(error):
         reference = secrets.token_hex(4).upper()
-        if database_reachable():
+        if not lost_connection(error) and database_reachable():
             log.exception("database error [ref %s]", reference)
             return render_error(500, reference=reference)
         log.error("database unavailable [ref %s]: %s", reference, error)
-        return render_error(503, reference=reference)
+        # The page must not query again: flask-login would try to load the user for the
+        # template (and raise inside this handler), so the outage page is signed out.
+        g._login_user = login_manager.anonymous_user()
+        try:
+            return render_error(503, reference=reference)
+        except (OperationalError, InterfaceError):
+            return Response(f"{TITLES[503]}. Reference {reference}.", status=503, mimetype="text/plain")
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
