@@ -104,6 +104,7 @@ def build_site(engine: str, scale: float, folder: Path, stack: ExitStack) -> Sit
     started = time.perf_counter()
     upgrade(database)
     probes = generate(database, scale)
+    store_overview_keys(database)
     database.close()
     print(
         f"  scale {scale_label(scale)}: {probes.sizes.requests:,} requests, {probes.sizes.reviews:,} reviews "
@@ -129,6 +130,21 @@ def build_site(engine: str, scale: float, folder: Path, stack: ExitStack) -> Sit
         site.clients[role] = app.test_client()
         sign_in(site.clients[role], email, probes.password)
     return site
+
+
+def store_overview_keys(database) -> None:
+    """The generator inserts requests directly, not through portal/trawls/service.py: store the
+    overview's sort keys on every review as the service would have."""
+    from portal.reviews.models import Review
+    from portal.trawls.models import TrawlRequest
+    from portal.trawls.service import refresh_overview_keys
+
+    with (
+        database.bind_ctx([Review, TrawlRequest], bind_refs=False, bind_backrefs=False),
+        database.connection_context(),
+        database.atomic(),
+    ):
+        refresh_overview_keys(None)
 
 
 # Measuring ---------------------------------------------------------------------------------------------

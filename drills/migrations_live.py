@@ -2,8 +2,9 @@
 
 For each migration N, a scratch database is migrated up to N-1, seeded with a
 fixed set of rows through the tables that exist then, and migrated to the end.
-Invariants: every seeded row is still there with its values, and the final
-schema equals the application's models.
+Invariants: every seeded row is still there with its values, columns a migration
+fills from existing data (BACKFILLED) hold what they should, and the final schema
+equals the application's models.
 """
 
 from __future__ import annotations
@@ -113,6 +114,34 @@ SEED = [
 ]
 
 
+# Columns a migration fills from the data already there: (migration, table, id, {column: value}),
+# checked after that migration ran over the seeded rows.
+BACKFILLED = [
+    (
+        "0011_review_overview_keys",
+        "review",
+        9001,
+        # The seeded request is awaiting, due 2025-01-17: the review's next and earliest awaiting due date.
+        {"next_return_due_on": "2025-01-17", "earliest_awaiting_due_on": "2025-01-17"},
+    ),
+]
+
+
+def _backfill_problems(database, migration: str) -> list[str]:
+    problems = []
+    for name, table, row_id, expected in BACKFILLED:
+        if name != migration:
+            continue
+        for column, value in expected.items():
+            found = database.execute_sql(
+                f'SELECT "{column}" FROM "{table}" WHERE id = {database.param}',  # noqa: S608 - fixed names
+                [row_id],
+            ).fetchone()
+            if found is None or str(found[0]) != value:
+                problems.append(f"{table}.{column} not backfilled: {found and found[0]!r}, not {value!r}")
+    return problems
+
+
 def _tables(database) -> set[str]:
     return set(database.get_tables())
 
@@ -192,6 +221,7 @@ def run(engine: str) -> bool:
             seeded = _seed(database)
             runner(database).up()
             problems += [f"{name}: {p}" for p in _still_there(database, seeded)]
+            problems += [f"{name}: {p}" for p in _backfill_problems(database, name)]
             steps += 1
     with scratch_database(engine) as url:
         database = open_database(url)

@@ -35,3 +35,21 @@ def test_demo_users_can_sign_in(app, client):
     admin = User.get(User.role == Role.ADMIN)
     sign_in(client, admin, password=DEMO_PASSWORD)
     get_page(client, "/admin/users", title="Users")
+
+
+def test_demo_reviews_with_open_requests_have_their_overview_sort_keys(ctx):
+    from peewee import fn
+
+    from portal.reviews.models import Review
+    from portal.trawls.models import OPEN_STATUSES, TrawlRequest
+
+    load_demo_data(ctx.config)
+    earliest = dict(
+        TrawlRequest.select(TrawlRequest.review, fn.MIN(TrawlRequest.due_date))
+        .where(TrawlRequest.status.in_(list(OPEN_STATUSES)))
+        .group_by(TrawlRequest.review)
+        .tuples()
+    )
+    assert earliest, "the demo has open requests"
+    stored = {review.id: review.next_return_due_on for review in Review.select().where(Review.id.in_(list(earliest)))}
+    assert stored == earliest

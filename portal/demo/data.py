@@ -11,6 +11,7 @@ from portal.demo.publication import load_demo_publications
 from portal.demo.reviews import load_demo_reviews
 from portal.extensions import db
 from portal.organisations.models import Agency, Partnership, Sector
+from portal.trawls.service import refresh_overview_keys
 
 DEMO_PASSWORD = "northvale-demo-2026"  # noqa: S105 - fictional demo accounts, refused in production  # nosec B105
 
@@ -105,6 +106,9 @@ def load_demo_data(config, only_if_empty: bool = False) -> str:
         csp_partnership = users[Role.CSP_TEAM].partnership
         reviews += load_demo_publications(users[Role.REVIEW_OFFICER], csp_partnership, config)
         media_inquiries = load_demo_media_inquiries(config)
+        # The demo writes requests directly, not through the trawl service that keeps
+        # each review's overview sort keys: work them out once for all.
+        refresh_overview_keys(None)
         counts = {
             "partnerships": len(partnerships),
             "agencies": len(agencies),

@@ -70,6 +70,13 @@ class Review(VersionedModel):
     held_until = DateField(null=True)
     hold_reason = TextField(default="")
     report_available_at = TextField(default="")
+    # The returns overview's sort keys, kept by portal/trawls/service.py whenever a request's status
+    # or due date changes, so the overview orders reviews without reading their requests. Dates, not
+    # "overdue": that depends on today, these do not. Not indexed: the order's first key ("has it
+    # overdue returns today?") depends on today, so no index can give it; the open reviews are sorted
+    # in memory (top-N, about 1 ms for 500), and without an index these updates stay cheap (HOT).
+    next_return_due_on = DateField(null=True)  # earliest due date of its open requests
+    earliest_awaiting_due_on = DateField(null=True)  # ... of those awaiting a return: overdue if < today
 
     @property
     def display_name(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, Case, ModelSelect, fn
 
 from portal.accounts.models import User
 from portal.clock import local_today
@@ -174,31 +174,24 @@ def inbox(agency_id: int, *, open_only: bool = False, today: dt.date | None = No
     return query.order_by(still_open, TrawlRequest.due_date, TrawlRequest.id)
 
 
-def _aggregate(today: dt.date, reviews):
-    """Per review in `reviews` (a query of ids): counts per display status and the next open due date."""
-    is_open = TrawlRequest.status.in_(list(OPEN_STATUSES))
-    overdue = (TrawlRequest.status == RequestStatus.AWAITING) & (TrawlRequest.due_date < today)
+class _ReviewsWithReturnCounts(ModelSelect):
+    """Reviews that, when fetched, gain their requests' counts per display status (`awaiting`,
+    `overdue`, ...) and `next_due`: one grouped query for the rows fetched (a page), however many
+    reviews match. Filtering, ordering and counting it work as on any query of reviews."""
 
-    def count_when(condition):
-        return fn.SUM(Case(None, [(condition, 1)], 0))
+    today: dt.date
 
-    return (
-        TrawlRequest.select(
-            TrawlRequest.review.alias("review_id"),
-            count_when(
-                (TrawlRequest.status == RequestStatus.AWAITING) & (TrawlRequest.due_date >= today)
-            ).alias("awaiting"),
-            count_when(overdue).alias("overdue"),
-            count_when(TrawlRequest.status == RequestStatus.EXTENSION_REQUESTED).alias("extension_requested"),
-            count_when(TrawlRequest.status == RequestStatus.NIL_RETURN).alias("nil_return"),
-            count_when(TrawlRequest.status == RequestStatus.INVOLVEMENT).alias("involvement"),
-            count_when(TrawlRequest.status == RequestStatus.ACCEPTED).alias("accepted"),
-            fn.MIN(Case(None, [(is_open, TrawlRequest.due_date)], None)).alias("next_due"),
-        )
-        .where(TrawlRequest.review.in_(reviews))  # only the reviews the page can show, not the whole table
-        .group_by(TrawlRequest.review)
-        .alias("agg")
-    )
+    def _execute(self, database):
+        first_run = self._cursor_wrapper is None
+        rows = super()._execute(database)
+        if first_run:
+            reviews = list(rows)  # fetched once; later iterations read the same rows
+            counts = status_counts([review.id for review in reviews], self.today)
+            for review in reviews:
+                for key, number in counts[review.id].items():
+                    setattr(review, key, number)
+                review.next_due = review.next_return_due_on
+        return rows
 
 
 def overview(
@@ -208,41 +201,29 @@ def overview(
     open_only: bool = True,
     today: dt.date | None = None,
 ):
-    """Reviews with their return counts and next due date, overdue first: one query."""
+    """Reviews, those with overdue returns first, then by next due date, each with its return
+    counts and next due date: the page costs two queries (its reviews, their counts) whatever
+    the number of reviews or requests.
+
+    The order reads the keys portal/trawls/service.py stores on each review, never the requests:
+    a review has overdue returns if its earliest awaiting due date is before today.
+    """
     today = today or local_today()
-    reviews = Review.select(Review.id)
-    if open_only:
-        reviews = reviews.where(Review.is_open)
-    if officer_id is not None:
-        reviews = reviews.where(Review.review_officer == officer_id)
-    if partnership_id is not None:
-        reviews = reviews.where(Review.partnership == partnership_id)
-    agg = _aggregate(today, reviews)
-    columns = [
-        agg.c.awaiting,
-        agg.c.overdue,
-        agg.c.extension_requested,
-        agg.c.nil_return,
-        agg.c.involvement,
-        agg.c.accepted,
-        agg.c.next_due,
-    ]
-    query = (
-        # The partnership's name as a column: .objects() would otherwise fetch it row by row.
-        Review.select(Review, Partnership.name.alias("partnership_name"), *columns)
-        .join(Partnership)
-        .switch(Review)
-        .join(agg, JOIN.LEFT_OUTER, on=(Review.id == agg.c.review_id))
+    # The partnership's name as a column: .objects() would otherwise fetch it row by row.
+    query = _ReviewsWithReturnCounts(Review, (Review, Partnership.name.alias("partnership_name"))).join(
+        Partnership
     )
+    query.today = today
     if open_only:
         query = query.where(Review.is_open)
     if officer_id is not None:
         query = query.where(Review.review_officer == officer_id)
     if partnership_id is not None:
         query = query.where(Review.partnership == partnership_id)
-    has_overdue = Case(None, [(fn.COALESCE(agg.c.overdue, 0) > 0, 0)], 1)
-    no_due = Case(None, [(agg.c.next_due.is_null(), 1)], 0)
-    return query.order_by(has_overdue, no_due, agg.c.next_due, Review.reference).objects()
+    overdue_first = Case(None, [(Review.earliest_awaiting_due_on < today, 0)], 1)
+    return query.order_by(
+        overdue_first, Review.next_return_due_on.asc(nulls="LAST"), Review.reference
+    ).objects()
 
 
 def no_record_of_contact(review: Review):

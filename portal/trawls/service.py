@@ -7,15 +7,19 @@ StaleRecordError) and is audited in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+
+from peewee import fn
 
 from portal.audit.service import record
 from portal.clock import local_today, utcnow
-from portal.database import StaleRecordError
+from portal.database import StaleRecordError, is_sqlite
 from portal.extensions import db
 from portal.reviews.models import Review, Subject
 from portal.trawls.models import (
     ANSWERED_STATUSES,
     DEFAULT_WORKING_DAYS,
+    OPEN_STATUSES,
     DueBasis,
     ExtensionDecision,
     ExtensionRequest,
@@ -37,6 +41,44 @@ class TrawlRuleError(ValueError):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+# The overview's sort keys on Review -------------------------------------------------------------
+
+
+def refresh_overview_keys(review_ids: Iterable[int] | None) -> None:
+    """Store each review's earliest open and earliest awaiting due dates (the returns overview
+    sorts by them: overdue first, then by next due date) from its requests, in one UPDATE.
+
+    Call it, in the same transaction, after any change to a request's status or due date; with
+    None (every review) after loading requests by other means (demo data, bench/generate.py).
+    Not a user's edit: the review's version is left alone, so nobody editing it gets a conflict.
+    """
+    reviews = Review.select(Review.id)
+    if review_ids is not None:
+        review_ids = sorted(set(review_ids))
+        if not review_ids:
+            return
+        reviews = reviews.where(Review.id.in_(review_ids))
+    if not is_sqlite(Review._meta.database):
+        # Wait for any other transaction changing these reviews' requests to commit, so the
+        # UPDATE below (a new statement, a new snapshot) sees their changes too. SQLite needs
+        # nothing: its writers take turns (BEGIN IMMEDIATE). NO KEY UPDATE does not wait for
+        # transactions merely inserting requests (they hold KEY SHARE), so none deadlock.
+        list(reviews.order_by(Review.id).for_update("FOR NO KEY UPDATE").tuples())
+
+    def earliest_due(statuses):
+        return TrawlRequest.select(fn.MIN(TrawlRequest.due_date)).where(
+            TrawlRequest.review == Review.id, TrawlRequest.status.in_(list(statuses))
+        )
+
+    update = Review.update(
+        next_return_due_on=earliest_due(OPEN_STATUSES),
+        earliest_awaiting_due_on=earliest_due([RequestStatus.AWAITING]),
+    )
+    if review_ids is not None:
+        update = update.where(Review.id.in_(review_ids))
+    update.execute()
 
 
 def default_due_date(issued_on: dt.date, working_days: int = DEFAULT_WORKING_DAYS) -> DueDate:
@@ -90,6 +132,7 @@ def issue_trawl(
                 for agency_id in agency_ids
             ]
         ).execute()
+        refresh_overview_keys([review.id])
         record("trawl_issued", actor=actor, obj=trawl, agency_ids=agency_ids, due_date=due.isoformat())
     return trawl
 
@@ -133,6 +176,7 @@ def submit_return(
     with db.database.atomic():
         number = TrawlReturn.select().where(TrawlReturn.request == request).count() + 1
         _bump(request, expected_version, status=RequestStatus(kind.value), answered_at=now, answered_by=actor)
+        refresh_overview_keys([request.review_id])
         answer = TrawlReturn.create(
             request=request,
             number=number,
@@ -161,6 +205,7 @@ def submit_return(
 def accept_return(request: TrawlRequest, expected_version: int, actor) -> None:
     if request.status not in ANSWERED_STATUSES:
         raise TrawlRuleError("Only a return that has been sent can be accepted")
+    # From answered to accepted: no open request changes, so neither do the overview's keys.
     with db.database.atomic():
         _bump(
             request, expected_version, status=RequestStatus.ACCEPTED, accepted_at=utcnow(), accepted_by=actor
@@ -180,6 +225,7 @@ def request_extension(
         raise TrawlRuleError("Proposed date must be after the current due date", field="proposed_date")
     with db.database.atomic():
         _bump(request, expected_version, status=RequestStatus.EXTENSION_REQUESTED)
+        refresh_overview_keys([request.review_id])
         extension = ExtensionRequest.create(
             request=request, reason=reason.strip(), proposed_date=proposed_date, requested_by=actor
         )
@@ -218,6 +264,7 @@ def decide_extension(
             )
         else:
             _bump(request, expected_version, status=RequestStatus.AWAITING)
+        refresh_overview_keys([request.review_id])
         claimed = (
             ExtensionRequest.update(
                 decision=ExtensionDecision.GRANTED if grant else ExtensionDecision.REFUSED,
@@ -262,22 +309,26 @@ def recalculate_due_dates_for_holiday(holiday: dt.date, actor) -> int:
         )
     )
     moved = 0
-    for request in affected:
-        new_due = calendar.add_working_days(request.trawl.issued_on, request.trawl.working_days).due
-        if new_due == request.due_date:
-            continue
-        updated = (
-            TrawlRequest.update(due_date=new_due, version=TrawlRequest.version + 1)
-            .where(TrawlRequest.id == request.id)
-            .execute()
-        )
-        moved += updated
-        record(
-            "due_date_recalculated",
-            actor=actor,
-            obj=request,
-            from_date=request.due_date.isoformat(),
-            to_date=new_due.isoformat(),
-            reason=f"bank holiday added: {holiday.isoformat()}",
-        )
+    reviews: set[int] = set()
+    with db.database.atomic():  # the moves and the overview keys together, or neither
+        for request in affected:
+            new_due = calendar.add_working_days(request.trawl.issued_on, request.trawl.working_days).due
+            if new_due == request.due_date:
+                continue
+            updated = (
+                TrawlRequest.update(due_date=new_due, version=TrawlRequest.version + 1)
+                .where(TrawlRequest.id == request.id)
+                .execute()
+            )
+            moved += updated
+            reviews.add(request.review_id)
+            record(
+                "due_date_recalculated",
+                actor=actor,
+                obj=request,
+                from_date=request.due_date.isoformat(),
+                to_date=new_due.isoformat(),
+                reason=f"bank holiday added: {holiday.isoformat()}",
+            )
+        refresh_overview_keys(reviews)
     return moved

@@ -183,7 +183,9 @@ def test_csp_team_sees_counts_for_their_partnership_only(app, client):
     text = soup.select_one("main").get_text()
     assert review.reference in text and other.reference not in text
     assert "Rowan Testcase" not in text  # no subjects
-    assert soup.select("#partnership-reviews tbody tr") and not soup.select("#partnership-reviews a[href*='/returns']")
+    assert soup.select("#partnership-reviews tbody tr") and not soup.select(
+        "#partnership-reviews a[href*='/returns']"
+    )
     assert client.get(f"/reviews/{review.id}/returns").status_code == 403
 
 
