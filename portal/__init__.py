@@ -118,3 +118,11 @@ def _register_blueprints(app: Flask) -> None:
     from portal.family_contact.views import bp as family_contact
 
     app.register_blueprint(family_contact)
+
+    from portal.subject_access.views import bp as subject_access
+
+    app.register_blueprint(subject_access)
+
+    from portal.retention.views import bp as retention
+
+    app.register_blueprint(retention)

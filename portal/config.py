@@ -120,6 +120,13 @@ def load_settings(environ: dict[str, str], instance_path: Path) -> dict:
         "MEDIA_URGENT_HOURS": _int(environ, "MEDIA_URGENT_HOURS", 24),
         "MEDIA_REMINDER_HOURS": _int(environ, "MEDIA_REMINDER_HOURS", 24),
         "MEDIA_REMINDER_INTERVAL_SECONDS": _int(environ, "MEDIA_REMINDER_INTERVAL_SECONDS", 300),
+        # Retention (portal/retention): how long each class of record is kept before the
+        # retention job deletes it, unless a legal hold stands. Counted from the review's
+        # closure, the inquiry's close, or the session's end.
+        "RETENTION_REVIEW_PERSONAL_DATA_YEARS": _int(environ, "RETENTION_REVIEW_PERSONAL_DATA_YEARS", 6),
+        "RETENTION_PUBLISHED_REPORT_YEARS": _int(environ, "RETENTION_PUBLISHED_REPORT_YEARS", 20),
+        "RETENTION_MEDIA_INQUIRY_YEARS": _int(environ, "RETENTION_MEDIA_INQUIRY_YEARS", 2),
+        "RETENTION_SIGN_IN_RECORDS_DAYS": _int(environ, "RETENTION_SIGN_IN_RECORDS_DAYS", 90),
         # Cookie hardening: the __Host- prefix needs Secure, so only outside development.
         "SESSION_COOKIE_NAME": "__Host-portal-session" if production else "portal-session",
         "SESSION_COOKIE_SECURE": production,

@@ -28,6 +28,7 @@ from portal.media_inquiries.models import (  # noqa: F401
 from portal.notifications.models import OutboxMessage  # noqa: F401
 from portal.organisations.models import Agency, Partnership  # noqa: F401
 from portal.publication.models import PublishedDocument, RemovalCheck  # noqa: F401
+from portal.retention.models import LegalHold  # noqa: F401
 from portal.reviews.models import Review, Subject  # noqa: F401
 from portal.trawls.models import (  # noqa: F401
     ExtensionRequest,

@@ -180,6 +180,17 @@ EXPECTED = {
     ("media_routing.rules", "GET"): only({Role.ADMIN: 200}),
     ("media_routing.edit_rule", "GET"): only({Role.ADMIN: 200}),
     ("media_routing.edit_rule", "POST"): only({Role.ADMIN: 422}),
+    # Subject access requests: admins only; an empty form is re-shown with its errors, never searched.
+    ("subject_access.search", "GET"): only({Role.ADMIN: 200}),
+    ("subject_access.search", "POST"): only({Role.ADMIN: 422}),
+    ("subject_access.download", "POST"): only({Role.ADMIN: 422}),
+    # Retention and legal holds: admins only (an empty form is re-shown with its errors).
+    ("retention.schedule", "GET"): only({Role.ADMIN: 200}),
+    ("retention.new_hold", "GET"): only({Role.ADMIN: 200}),
+    ("retention.new_hold", "POST"): only({Role.ADMIN: 200}),
+    ("retention.review_hold", "GET"): only({Role.ADMIN: 200}),
+    ("retention.review_hold", "POST"): only({Role.ADMIN: 200}),
+    ("retention.lift_hold", "POST"): only({Role.ADMIN: 200}),
 }
 # Run last: they end the session or delete what later URLs name.
 RUN_LAST = ("reviews.remove_subject", "accounts.sign_out")

@@ -78,4 +78,34 @@ EVENTS: dict[str, frozenset[str]] = {
     "media_inquiry_viewed": frozenset(),
     "media_routing_rule_updated": frozenset({"topic", "recipients"}),
     "review_media_contact_updated": frozenset({"review_id", "changed"}),
+    # Subject access requests: counts and a keyed hash of the name searched, never the name itself
+    "subject_access_searched": frozenset(
+        {
+            "request_reference",
+            "name_fingerprint",
+            "spellings",
+            "stored_aliases",
+            "date_of_birth_given",
+            "counts",
+        }
+    ),
+    "subject_access_exported": frozenset(
+        {
+            "request_reference",
+            "name_fingerprint",
+            "spellings",
+            "stored_aliases",
+            "date_of_birth_given",
+            "counts",
+            "format",
+        }
+    ),
+    # Retention and legal holds: one entry per deletion, with counts and dates, never contents
+    "retention_review_personal_data_deleted": frozenset({"reference", "closed_on", "retention", "counts"}),
+    "retention_published_report_deleted": frozenset({"reference", "closed_on", "retention", "counts"}),
+    "retention_media_inquiry_deleted": frozenset({"review_id", "finished_on", "retention", "counts"}),
+    "retention_sign_in_records_deleted": frozenset({"before", "retention", "counts"}),
+    "legal_hold_set": frozenset({"review_id", "reason"}),
+    "legal_hold_changed": frozenset({"review_id", "changed"}),
+    "legal_hold_lifted": frozenset({"review_id", "reason"}),
 }

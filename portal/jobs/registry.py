@@ -24,6 +24,7 @@ from portal.jobs import (
     family_contact_reminders,
     media_deadline_reminders,
     publication_removal,
+    retention,
     trawl_reminders,
 )
 
@@ -145,6 +146,14 @@ JOBS: dict[str, Job] = {
             Every("MEDIA_REMINDER_INTERVAL_SECONDS"),
             "Remind media inquiry owners before the journalist's deadline",
             run_at_start=True,  # once per inquiry and deadline (unique index), so catching up is safe
+        ),
+        Job(
+            "retention",
+            retention.run,
+            # A quiet hour that exists on both clock-change days. Not at start: a missed night
+            # waits for the next, and deleting is never urgent.
+            DailyAt(2, 30),
+            "Delete records past their retention period, unless a legal hold keeps them",
         ),
     )
 }

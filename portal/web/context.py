@@ -30,6 +30,8 @@ ADMIN_AREAS = (
     ("Outbox", "outbox.messages", "Emails the portal has queued, sent or failed to send."),
     ("Scheduled jobs", "jobs.runs", "When each scheduled job last ran and what it did."),
     ("Media routing", "media_routing.rules", "Who is told about each kind of media inquiry."),
+    ("Subject access", "subject_access.search", "Find and export what the portal holds about one person."),
+    ("Retention", "retention.schedule", "How long records are kept, what is due for deletion, legal holds."),
 )
 
 
