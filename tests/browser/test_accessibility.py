@@ -63,6 +63,7 @@ ADMIN_PAGES = {
     "audit-log": "/admin/audit-log",
     "media-routing": "/admin/media-routing",
     "media-routing-rule": "/admin/media-routing/review-in-progress",
+    "subject-access": "/admin/subject-access",
 }
 
 # Form page, and the button that submits it (left empty, so every error shows).
@@ -71,6 +72,7 @@ EMPTY_FORMS = {
     "new-partnership": ("/admin/partnerships/new", "Add partnership"),
     "new-agency": ("/admin/agencies/new", "Add agency"),
     "log-media-inquiry": ("/media-inquiries/new", "Log inquiry"),
+    "subject-access": ("/admin/subject-access", "Search"),
 }
 
 
@@ -173,6 +175,16 @@ def test_admin_edit_page(admin_session, axe_source, kind):
 def test_admin_form_with_errors(admin_session, axe_source, path, button):
     page = open_page(admin_session, path)
     submit_expecting_errors(page, button)
+    assert_accessible(page, axe_source)
+
+
+def test_subject_access_results(admin_session, axe_source):
+    page = open_page(admin_session, "/admin/subject-access")
+    page.get_by_label("Full name").fill("Tobias Brandt")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.wait_for_load_state("load")
+    expect(page.locator("#subject-access-results")).to_be_visible()
+    expect(page.get_by_role("button", name="Download as CSV")).to_be_visible()
     assert_accessible(page, axe_source)
 
 

@@ -2,11 +2,15 @@
 
 More than 100 payloads (script tags, event handlers, javascript: URLs, SVG, attribute
 breakouts, and hx-get / hx-on / data-hx-* injections) go into every free-text field
-that exists now (agency, partnership and person names, review title, the people's
-names, aliases, addresses and relationships, trawl instructions, a return's summary,
-a request for more time) and into the search and filter parameters; then every page
-showing them is opened as the roles that see them, and their htmx swaps are triggered
-(searches typed, the dashboard's poll). The pass figure: no payload runs (each would
+(agency, partnership and person names, review title, the people's names, aliases,
+addresses and relationships, trawl instructions, a return's summary, a request for more
+time; the family-contact log's people, entries, history and reasons; media inquiries'
+outlet, journalist, question, draft and sent responses, notes, recipients and the panel
+chair; publication's hold reason, file names and where a report remains available) and
+into the search and filter parameters; then every page showing them is opened as the
+roles that see them, and their htmx swaps are triggered (searches typed, the dashboard's
+poll, the family page's forms opened and posted, the media list filtered and a row's
+approval posted, the partnership overview filtered). The pass figure: no payload runs (each would
 call a binding), no request leaves for the attacker's host, and no CSP violation or
 console error (the page watch in conftest.py fails the test on any).
 
@@ -17,6 +21,7 @@ demo database under their own partnership and inactive agencies.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -167,7 +172,11 @@ class Trap:
         assert self.requests == [], f"requests left the site: {self.requests}"
 
 
+VISITED: set[str] = set()  # every page opened, for the pass figure
+
+
 def _visit(session, trap, path: str, htmx_search: str | None = None) -> None:
+    VISITED.add(path.split("?")[0] + ("?…" if "?" in path else ""))
     response = session.goto(path)
     assert response is not None and response.status in (200, 404), f"{path}: {response and response.status}"
     if htmx_search:  # type into the page's search box: htmx swaps the results in
@@ -229,3 +238,232 @@ def test_no_payload_runs_anywhere(open_session, xss_world):
     _visit(lead, lead_trap, "/inbox")
     lead_trap.check()
     assert len(PAYLOADS) >= 100
+    print(f"{len(PAYLOADS)} payloads, {len(VISITED)} pages visited (people, trawls, admin)")
+
+
+def _chunks(size: int) -> list[list[str]]:
+    return [(PAYLOADS[start : start + size] + PAYLOADS[:size])[:size] for start in range(0, len(PAYLOADS), size)]
+
+
+@pytest.fixture(scope="module")
+def later_world(live_app, xss_world):
+    """The family-contact log, media inquiries and publication of the XSS review, all payloads."""
+    from portal.accounts.models import User
+    from portal.accounts.passwords import hash_password
+    from portal.accounts.two_factor import seal
+    from portal.clock import utcnow
+    from portal.family_contact.models import (
+        ContactMethod,
+        ContactPurpose,
+        ContactRoute,
+        FamilyContactEntry,
+        FamilyContactEntryMember,
+        FamilyContactEntryVersion,
+        FamilyMember,
+        Participation,
+    )
+    from portal.lifecycle.stages import Stage
+    from portal.media_inquiries.models import (
+        InquiryEvent,
+        InquiryRecipient,
+        InquiryStatus,
+        MediaInquiry,
+        RecipientKind,
+        ReviewMediaContact,
+        Topic,
+    )
+    from portal.publication import storage
+    from portal.publication.models import DocumentKind, PublishedDocument
+    from portal.reviews.models import Review
+    from tests.publication.builders import pdf_bytes
+
+    everything = "\n\n".join(PAYLOADS)
+    review = Review.get_by_id(xss_world["review"])
+    officer = review.review_officer
+    today = dt.date.today()
+    with live_app.test_request_context():
+        members = []
+        for chunk in _chunks(6):
+            members.append(
+                FamilyMember.create(
+                    review=review, referred_to_as=chunk[0][:120], initials="X.", relationship=chunk[1][:120],
+                    participation=Participation.ENGAGED, preferred_route=ContactRoute.ADVOCATE,
+                    route_details=chunk[2][:200], language=chunk[3][:80], interpreter_needed=True,
+                    safety_concern=True, safety_note=chunk[4], notes=chunk[5], created_by=officer,
+                )
+            )
+        entries = []
+        for number, chunk in enumerate(_chunks(3)[:8]):
+            entry = FamilyContactEntry.create(
+                review=review, contacted_at=dt.datetime(2026, 3, 1 + number, 10, 0), made_by=chunk[0][:120],
+                route=ContactRoute.ADVOCATE, method=ContactMethod.PHONE, purpose=ContactPurpose.PROGRESS_UPDATE,
+                summary=chunk[1] if number else everything, outcome=chunk[2], recorded_by=officer,
+                entered_in_error=number == 1, error_reason=everything if number == 1 else "",
+                error_marked_by=officer if number == 1 else None, version=2,
+            )
+            FamilyContactEntryMember.create(entry=entry, member=members[number % len(members)])
+            entries.append(entry)
+        old = entries[0].snapshot(members[:2]) | {"summary": everything, "outcome": everything, "made_by": PAYLOADS[5]}
+        FamilyContactEntryVersion.create(
+            entry=entries[0], version=1, values=old, changed=["members", "made_by", "summary", "outcome"],
+            changed_by=officer,
+        )
+
+        partnership = review.partnership
+        team = User.create(
+            email="xss.team@northvale.example", full_name=PAYLOADS[6][:120], role=Role.CSP_TEAM,
+            partnership=partnership, password_hash=hash_password(DEMO_PASSWORD),
+            totp_secret=seal(BROWSER_TOTP_SECRET), totp_enrolled_at=utcnow(),
+        )
+        lead = User.get(User.email == xss_world["lead"])
+        ReviewMediaContact.create(
+            review=review, panel_chair_name=PAYLOADS[7][:120], panel_chair_email="chair@panel.example"
+        )
+        now = utcnow().replace(microsecond=0)
+        inquiries = {}
+        for number, status in enumerate(
+            (InquiryStatus.ROUTED, InquiryStatus.RESPONSE_DRAFTED, InquiryStatus.RESPONDED,
+             InquiryStatus.CLOSED_NO_COMMENT)
+        ):
+            chunk = _chunks(6)[number]
+            inquiry = MediaInquiry.create(
+                received_at=now - dt.timedelta(hours=3), received_by_agency=lead.agency_id,
+                received_by_name=chunk[0][:120], outlet=chunk[1][:160], journalist_name=chunk[2][:120],
+                journalist_email=chunk[3][:254], journalist_phone=chunk[4][:40], question=everything,
+                deadline_at=now + dt.timedelta(hours=2 + 30 * number), review=review,
+                topic=Topic.REVIEW_IN_PROGRESS, logged_by=lead, logged_by_agency=lead.agency_id, status=status,
+                owner=officer, routed_at=now, draft_response=everything if number else "",
+                drafted_by=officer if number else None, drafted_at=now if number else None,
+                approved_by=team if number == 2 else None, approved_at=now if number == 2 else None,
+                approval_note=everything if number == 2 else "", sent_response=everything if number == 2 else "",
+                responded_by=officer if number == 2 else None, responded_at=now if number == 2 else None,
+                close_reason=everything if number == 3 else "", closed_by=officer if number == 3 else None,
+                closed_at=now if number == 3 else None,
+            )
+            InquiryRecipient.create(
+                inquiry=inquiry, kind=RecipientKind.PANEL_CHAIR, email="chair@panel.example", name=chunk[5][:160]
+            )
+            InquiryEvent.create(inquiry=inquiry, actor=lead, from_status=None, to_status=InquiryStatus.RECEIVED)
+            InquiryEvent.create(
+                inquiry=inquiry, actor=officer, from_status=InquiryStatus.RECEIVED, to_status=status, note=everything
+            )
+            inquiries[status] = inquiry.id
+
+        documents = []
+        for kind in DocumentKind:
+            data = pdf_bytes("Anonymised XSS report")
+            documents.append(
+                PublishedDocument.create(
+                    review=review, kind=kind, stored_name=storage.save(data, live_app.config),
+                    original_name=PAYLOADS[8 + len(documents)][:120], size_bytes=len(data), sha256="0" * 64,
+                    uploaded_by=officer,
+                ).id
+            )
+        Review.update(
+            stage=Stage.PUBLISHED, cleared_on=today - dt.timedelta(days=60),
+            publication_planned_on=today - dt.timedelta(days=40), published_on=today - dt.timedelta(days=30),
+            removal_due_on=today + dt.timedelta(days=335), held_until=today + dt.timedelta(days=400),
+            hold_reason=everything, report_available_at=everything, lead_press_office=lead.agency_id,
+        ).where(Review.id == review.id).execute()
+    return {
+        "members": [m.id for m in members],
+        "entries": [e.id for e in entries],
+        "inquiries": inquiries,
+        "documents": documents,
+        "team": team.email,
+    }
+
+
+def test_no_payload_runs_in_family_media_or_publication(open_session, xss_world, later_world):
+    review, inquiries = xss_world["review"], later_world["inquiries"]
+    member, (entry, in_error, *_) = later_world["members"][0], later_world["entries"]
+    drafted, responded = inquiries["response_drafted"], inquiries["responded"]
+    family = f"/reviews/{review}/family"
+
+    officer = open_session()
+    trap = Trap(officer)
+    officer.sign_in(demo_user(Role.REVIEW_OFFICER).email, DEMO_PASSWORD)
+    for path in (
+        family,
+        f"{family}/record",
+        f"{family}/entries/{entry}/history",
+        f"{family}/entries/{entry}/edit",
+        f"{family}/entries/{entry}/entered-in-error",
+        f"{family}/entries/{in_error}/history",
+        f"{family}/members/{member}/edit",
+        "/media-inquiries?status=all",
+        "/media-inquiries/new",
+        f"/media-inquiries/{inquiries['routed']}/reassign",
+        f"/media-inquiries/reviews/{review}/contact",
+        f"/reviews/{review}/publication",
+        f"/reviews/{review}/lifecycle",
+        f"/reviews/{review}",
+        "/published",
+        *(f"/media-inquiries/{inquiry}" for inquiry in inquiries.values()),
+    ):
+        _visit(officer, trap, path)
+    # The family page's htmx: open the form to add a person, then post it full of payloads.
+    _visit(officer, trap, family)
+    officer.page.get_by_role("button", name="Add a family member or key contact").click()
+    form = officer.page.locator("#member-new")
+    expect(form).to_be_visible()
+    form.get_by_label("How they are referred to in the log").fill(PAYLOADS[0][:120])
+    form.get_by_label("Relationship to the deceased").fill(PAYLOADS[10][:120])
+    form.get_by_label("Other notes (optional)").fill(PAYLOADS[20])
+    form.get_by_label("Through an advocate").check()
+    form.get_by_label("Taking part", exact=True).check()
+    form.get_by_role("button", name="Save person").click()
+    expect(officer.page.locator("#member-new")).to_have_count(0)
+    officer.page.get_by_role("button", name="Add a contact to the log").click()
+    expect(officer.page.locator("#entry-new")).to_be_visible()
+    officer.page.wait_for_timeout(300)
+    for payload in PAYLOADS[:3]:
+        quoted = quote(payload)
+        _visit(officer, trap, f"/media-inquiries?status={quoted}&review={quoted}&agency={quoted}&page={quoted}")
+        _visit(officer, trap, f"/media-inquiries/reviews/{review}/contact?next={quoted}")
+        _visit(officer, trap, f"/published?page={quoted}")
+        _visit(officer, trap, f"{family}?next={quoted}")
+    _visit(officer, trap, f"/media-inquiries/reviews/{review}/contact?next={quote('javascript:__xss(-2)')}")
+    assert officer.page.locator('a[href^="javascript" i], a[href^="//"]').count() == 0
+    trap.check()
+
+    team = open_session()
+    team_trap = Trap(team)
+    team.sign_in(later_world["team"], DEMO_PASSWORD)
+    for path in (
+        f"/media-inquiries/{drafted}",
+        f"/media-inquiries/{responded}",
+        f"/reviews/{review}/publication",
+        f"/reviews/{review}/publication/hold",
+        f"/reviews/{review}/publication/remove",
+    ):
+        _visit(team, team_trap, path)
+    # The media list: filter it (htmx swaps the results), then approve a row inline.
+    _visit(team, team_trap, "/media-inquiries")
+    team.page.locator("#filter-status").select_option("all")
+    expect(team.page).to_have_url(re.compile(r"status=all"))  # swapped in: click the new row, not the old
+    expect(team.page.locator(f"#approve-{drafted}")).to_be_visible()
+    team.page.locator(f"#approve-{drafted}").click()
+    expect(team.page.locator(f"#approve-{drafted}")).to_have_count(0)
+    team.page.wait_for_timeout(300)
+    _visit(team, team_trap, "/partnership/reviews")
+    team.page.locator("select").first.select_option(index=1)
+    team.page.wait_for_timeout(600)
+    for payload in PAYLOADS[:3]:
+        quoted = quote(payload)
+        _visit(team, team_trap, f"/partnership/reviews?stage={quoted}&removal={quoted}&page={quoted}")
+    team.watch.collect(team.page)
+    team_trap.check()
+
+    lead = open_session()
+    lead_trap = Trap(lead)
+    lead.sign_in(xss_world["lead"], DEMO_PASSWORD)
+    for path in ("/media-inquiries?status=all", "/media-inquiries/new", *(f"/media-inquiries/{i}" for i in inquiries.values())):
+        _visit(lead, lead_trap, path)
+    lead_trap.check()
+
+    anonymous = open_session()
+    public_trap = Trap(anonymous)
+    _visit(anonymous, public_trap, "/published")
+    public_trap.check()
+    print(f"{len(PAYLOADS)} payloads, {len(VISITED)} pages visited")

@@ -19,7 +19,10 @@ from portal.accounts.models import Role
 from portal.notifications.models import OutboxStatus
 from portal.trawls.models import TrawlRequest
 from tests.factories import make_agency, make_outbox_message, make_partnership, make_user
+from tests.family_contact.builders import make_entry, make_member
 from tests.helpers import csrf_token, sign_in
+from tests.media_inquiries.builders import log as log_inquiry
+from tests.publication.builders import make_document
 from tests.security.routes import ARG_VALUES, MISSING_ID
 from tests.trawls.builders import issue, make_review, make_subject
 
@@ -114,6 +117,12 @@ def world(app) -> World:
     issue(app, review_y, [agency_b])
     request_a = TrawlRequest.get(TrawlRequest.agency == agency_a)
     message = make_outbox_message(OutboxStatus.FAILED)
+    # The later features' records, all on review X: its family, an inquiry agency A logged
+    # about it, and a document for its publication (not yet on the website).
+    member = make_member(review_x, "Ms A", safety_note="Contact only through the FLO")
+    entry = make_entry(review_x, [member])
+    inquiry, _ = log_inquiry(app, users[LEAD_A], review_x)
+    document = make_document(app, review_x)
     values = {
         "review_id": review_x.id,
         "subject_id": subject_x.id,
@@ -122,8 +131,21 @@ def world(app) -> World:
         "message_id": message.id,
         "partnership_id": partnership_x.id,
         "agency_id": agency_a.id,
+        "member_id": member.id,
+        "entry_id": entry.id,
+        "inquiry_id": inquiry.id,
+        "document_id": document.id,
     }
-    records = {"review_x": review_x, "review_y": review_y, "request_a": request_a, "target": target}
+    records = {
+        "review_x": review_x,
+        "review_y": review_y,
+        "request_a": request_a,
+        "target": target,
+        "member": member,
+        "entry": entry,
+        "inquiry": inquiry,
+        "document": document,
+    }
     return World(app=app, users=users, values=values, records=records)
 
 

@@ -123,3 +123,59 @@ def test_every_sent_email_has_one_recipient_and_no_extra_headers(app, client):
             "From", "To", "Subject", "Date", "Message-ID", "Auto-Submitted", "Content-Type",
             "Content-Transfer-Encoding", "MIME-Version",
         }
+
+
+def test_media_inquiry_values_never_reach_a_header(app, client):
+    """Every address a media inquiry can send to comes from a user: the panel chair's (typed on
+    a form) and the lead press office's (an agency's). Neither form takes an injection; one
+    stored some other way is left out of the routing, which says so; and nothing the journalist
+    said (outlet, name, question) reaches a header."""
+    from portal.media_inquiries.models import InquiryRecipient, ReviewMediaContact
+    from portal.reviews.models import Review
+    from tests.media_inquiries.builders import log, make_world
+
+    world = make_world(app)
+    review = world.review
+    sign_in(client, world.officer)
+    for value in HEADER_INJECTIONS:
+        post_form(
+            client,
+            f"/media-inquiries/reviews/{review.id}/contact",
+            {"version": "0", "panel_chair_name": "Dr Chair", "panel_chair_email": value},
+        )
+        post_form(
+            client,
+            "/media-inquiries/new",
+            {
+                "received_date": [str(part) for part in (1, 3, 2026)],
+                "received_time": "9am",
+                "received_by_name": "Pat Switchboard",
+                "outlet": "Northvale Evening Post",
+                "journalist_name": "Jo Inkwell",
+                "journalist_email": value,
+                "question": "Is there a review?",
+                "deadline_date": ["1", "3", "2099"],
+                "deadline_time": "5pm",
+                "review": str(review.id),
+                "topic": "infer",
+            },
+        )
+    assert not ReviewMediaContact.select().exists()
+    assert not OutboxMessage.select().where(OutboxMessage.recipient.contains("evil")).exists()
+
+    # Stored some other way: the routing leaves both addresses out and names the gap.
+    ReviewMediaContact.create(review=review, panel_chair_name="Dr Chair", panel_chair_email=HEADER_INJECTIONS[0])
+    Agency.update(contact_email=HEADER_INJECTIONS[1]).where(Agency.id == world.agency.id).execute()
+    Review.update(lead_press_office=world.agency.id).where(Review.id == review.id).execute()
+    injected = "Evening Post\r\nBcc: thief@evil.example"
+    _, routing = log(
+        app, world.officer, Review.get_by_id(review.id), outlet=injected, journalist_name=injected, question=injected
+    )
+    assert len(routing.gaps) == 2, routing.gaps
+    assert not InquiryRecipient.select().where(InquiryRecipient.email.contains("evil")).exists()
+    send_queued_mail(app)
+    messages = FileMailbox(app.config["MAIL_FILE_DIR"]).messages()
+    assert messages, "the inquiry told nobody, so the test proves nothing"
+    for message in messages:
+        assert len(message.get_all("To")) == 1 and message["Bcc"] is None and message["Cc"] is None
+        assert not [name for name, value in message.items() if "evil" in str(value)], message["Subject"]

@@ -9,14 +9,23 @@ are the form's own fields are left out (those are the form, not an attack).
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 
 from portal.accounts.models import Role
 from portal.extensions import db
+from portal.family_contact.service import ENTRY_FIELDS, MEMBER_FIELDS
+from portal.lifecycle.stages import Stage
+from portal.media_inquiries import workflow
+from portal.media_inquiries.models import MediaInquiry, Topic
+from portal.media_inquiries.routing import rule_for
 from portal.migrate import all_models
+from portal.publication.models import DocumentKind
+from portal.reviews.models import Review
 from tests.helpers import csrf_token
-from tests.security.conftest import IGNORED_COLUMNS, IGNORED_TABLES, LEAD_A
+from tests.publication.builders import make_document, pdf_bytes
+from tests.security.conftest import CSP_X, IGNORED_COLUMNS, IGNORED_TABLES, LEAD_A
 
 ADMIN, OFFICER = Role.ADMIN.value, Role.REVIEW_OFFICER.value
 LATER = dt.date.today() + dt.timedelta(days=40)
@@ -37,7 +46,7 @@ def extras(world) -> dict:
         "user": world.users[ADMIN].id,
         "user_id": world.users[ADMIN].id,
         "status": "accepted",
-        "stage": "published",
+        "stage": "concluded",
         "reference": "HACKED-001",
         "is_open": "",
         "active": "",
@@ -56,6 +65,30 @@ def extras(world) -> dict:
         "received_by": "letter",
         "due_date": ["1", "1", "2099"],
         "kind": "involvement",
+        # The later features' columns: whose record it is, who decided, what was decided.
+        "review_officer": world.users["agency_lead_b"].id,
+        "recorded_by": world.users["agency_lead_b"].id,
+        "entered_in_error": "y",
+        "error_reason": "HACKED",
+        "logged_by": world.users["agency_lead_b"].id,
+        "logged_by_agency": world.users["agency_lead_b"].agency_id,
+        "owner": world.users["agency_lead_b"].id,
+        "drafted_by": world.users["agency_lead_b"].id,
+        "approved_by": world.users["agency_lead_b"].id,
+        "approval_note": "HACKED",
+        "sent_response": "HACKED",
+        "draft_response": "HACKED",
+        "close_reason": "HACKED",
+        "published_on": ["1", "1", "2020"],
+        "removed_on": ["1", "1", "2020"],
+        "held_until": ["1", "1", "2099"],
+        "hold_reason": "HACKED",
+        "stored_name": "../../portal.db",
+        "original_name": "HACKED.pdf",
+        "sha256": "0" * 64,
+        "uploaded_by": world.users["agency_lead_b"].id,
+        "panel_chair_email": "hacked@evil.example",
+        "recipients": "media_contact",
     }
 
 
@@ -63,7 +96,70 @@ def date(value: dt.date) -> list[str]:
     return [str(value.day), str(value.month), str(value.year)]
 
 
-# (name, role, url(world), form(world), {table: columns saving it may write})
+TODAY = dt.date.today()
+YESTERDAY = TODAY - dt.timedelta(days=1)
+
+
+def _review_at(w, stage: Stage) -> Review:
+    """Review X moved straight to a stage (publication planned, or published a month ago)."""
+    values = {"stage": stage, "cleared_on": TODAY - dt.timedelta(days=60)}
+    values["publication_planned_on"] = TODAY - dt.timedelta(days=40)
+    if stage is Stage.PUBLISHED:
+        values |= {"published_on": TODAY - dt.timedelta(days=30), "removal_due_on": TODAY + dt.timedelta(days=335)}
+    Review.update(**values).where(Review.id == w.values["review_id"]).execute()
+    return Review.get_by_id(w.values["review_id"])
+
+
+def _inquiry_after(w, *steps) -> MediaInquiry:
+    """The world's inquiry after workflow steps, each (function, role, *arguments)."""
+    for step, role, *args in steps:
+        with w.app.test_request_context():
+            current = MediaInquiry.get_by_id(w.values["inquiry_id"])
+            step(current, current.version, w.users[role], *args)
+    return MediaInquiry.get_by_id(w.values["inquiry_id"])
+
+
+DRAFTED = (workflow.draft_response, OFFICER, "The partnership cannot comment while the review is under way.")
+APPROVED = (workflow.approve, CSP_X, "")
+RESPONDED = (workflow.mark_responded, OFFICER, "")
+
+
+def _entry_form(w, **values) -> dict:
+    return {
+        "members": [str(w.values["member_id"])],
+        "contact_date": date(YESTERDAY),
+        "contact_time": "10:30",
+        "made_by": "The independent chair",
+        "contact_made": "yes",
+        "route": "flo",
+        "method": "phone",
+        "purpose": "progress_update",
+        "summary": "Progress update by phone.",
+        **values,
+    }
+
+
+def _published_for(w) -> str:
+    return str(_review_at(w, Stage.PUBLISHED).version)
+
+
+def _planned_with_both_documents(w) -> str:
+    review = _review_at(w, Stage.PUBLICATION_PLANNED)
+    make_document(w.app, review, DocumentKind.EXECUTIVE_SUMMARY)
+    return str(review.version)
+
+
+MEMBER_COLUMNS = {*MEMBER_FIELDS, "version"}
+ENTRY_COLUMNS = {*ENTRY_FIELDS, "version"}
+INQUIRY_EVENT = {"media_inquiry_event": "*"}
+
+
+# The returns overview's sort keys, which the trawl service keeps up to date on every answer.
+REVIEW_KEYS = {"review": {"next_return_due_on", "earliest_awaiting_due_on"}}
+
+# (name, role, url(world), form(world), {table: columns saving it may write}). A form that
+# needs its record in a certain state (a drafted response, a published review) puts it there
+# when it is filled in, before anything is compared.
 FORMS = [
     (
         "new user",
@@ -160,14 +256,172 @@ FORMS = [
             "searched_paper_records": "y",
             "searched_electronic_records": "y",
         },
-        {"trawl_return": "*", "trawl_request": {"status", "version", "answered_by_id", "answered_at"}},
+        {"trawl_return": "*", "trawl_request": {"status", "version", "answered_by_id", "answered_at"}, **REVIEW_KEYS},
     ),
     (
         "extension request",
         LEAD_A,
         lambda w: f"/inbox/{w.values['request_id']}/extension",
         lambda w: {"version": "1", "reason": "Records in storage", "proposed_date": date(LATER)},
-        {"extension_request": "*", "trawl_request": {"status", "version"}},
+        {"extension_request": "*", "trawl_request": {"status", "version"}, **REVIEW_KEYS},
+    ),
+    # Family contact --------------------------------------------------------------------
+    (
+        "new family member",
+        OFFICER,
+        lambda w: f"/reviews/{w.values['review_id']}/family/members/new",
+        lambda w: {"referred_to_as": "Mr B", "relationship": "Brother", "participation": "engaged",
+                   "preferred_route": "flo"},
+        {"family_member": "*"},
+    ),
+    (
+        "edit family member",
+        OFFICER,
+        lambda w: f"/reviews/{w.values['review_id']}/family/members/{w.values['member_id']}/edit",
+        lambda w: {"version": "1", "referred_to_as": "Ms A", "relationship": "Sister (older)",
+                   "participation": "declined", "preferred_route": "advocate"},
+        {"family_member": MEMBER_COLUMNS},
+    ),
+    (
+        "new contact entry",
+        OFFICER,
+        lambda w: f"/reviews/{w.values['review_id']}/family/entries/new",
+        lambda w: _entry_form(w),
+        {"family_contact_entry": "*", "family_contact_entry_member": "*"},
+    ),
+    (
+        "edit contact entry",
+        OFFICER,
+        lambda w: f"/reviews/{w.values['review_id']}/family/entries/{w.values['entry_id']}/edit",
+        lambda w: _entry_form(w, version="1", summary="Corrected summary."),
+        {"family_contact_entry": ENTRY_COLUMNS, "family_contact_entry_version": "*"},
+    ),
+    (
+        "mark entry in error",
+        OFFICER,
+        lambda w: f"/reviews/{w.values['review_id']}/family/entries/{w.values['entry_id']}/entered-in-error",
+        lambda w: {"version": "1", "reason": "Logged against the wrong review"},
+        {"family_contact_entry": {"entered_in_error", "error_reason", "error_marked_at", "error_marked_by_id",
+                                  "version"}},
+    ),
+    # Media inquiries -------------------------------------------------------------------
+    (
+        "log media inquiry",
+        LEAD_A,
+        lambda w: "/media-inquiries/new",
+        lambda w: {
+            "received_date": date(YESTERDAY),
+            "received_time": "9:15am",
+            "received_by_agency": str(w.values["agency_id"]),
+            "received_by_name": "Pat Switchboard",
+            "outlet": "Northvale Evening Post",
+            "journalist_name": "Jo Inkwell",
+            "journalist_email": "jo.inkwell@evening-post.example",
+            "question": "Is the partnership reviewing the death in March?",
+            "deadline_date": date(TODAY + dt.timedelta(days=3)),
+            "deadline_time": "5pm",
+            "review": str(w.values["review_id"]),
+            "topic": "infer",
+        },
+        {"media_inquiry": "*", "media_inquiry_recipient": "*", "media_inquiry_event": "*", "outbox_message": "*"},
+    ),
+    (
+        "reassign media inquiry",
+        OFFICER,
+        lambda w: f"/media-inquiries/{w.values['inquiry_id']}/reassign",
+        lambda w: {"version": str(_inquiry_after(w).version), "review": "not-sure", "topic": "review_process",
+                   "deadline_date": date(TODAY + dt.timedelta(days=5)), "deadline_time": "12:00"},
+        {"media_inquiry": {"review_id", "topic", "deadline_at", "owner_id", "version"}, "media_inquiry_recipient": "*",
+         "media_inquiry_event": "*", "outbox_message": "*"},
+    ),
+    (
+        "panel chair contact",
+        OFFICER,
+        lambda w: f"/media-inquiries/reviews/{w.values['review_id']}/contact",
+        lambda w: {"version": "0", "panel_chair_name": "Dr Chair", "panel_chair_email": "chair@panel.example"},
+        {"review_media_contact": "*"},
+    ),
+    (
+        "draft response",
+        CSP_X,
+        lambda w: f"/media-inquiries/{w.values['inquiry_id']}/draft",
+        lambda w: {"version": str(_inquiry_after(w).version), "draft_response": "No comment yet."},
+        {"media_inquiry": {"status", "draft_response", "drafted_at", "drafted_by_id", "approved_at", "approved_by_id",
+                           "approval_note", "version"}, **INQUIRY_EVENT},
+    ),
+    (
+        "approve response",
+        CSP_X,
+        lambda w: f"/media-inquiries/{w.values['inquiry_id']}/approve",
+        lambda w: {"version": str(_inquiry_after(w, DRAFTED).version), "note": "Agreed by the chair"},
+        {"media_inquiry": {"status", "approved_at", "approved_by_id", "approval_note", "version"}, **INQUIRY_EVENT},
+    ),
+    (
+        "mark responded",
+        OFFICER,
+        lambda w: f"/media-inquiries/{w.values['inquiry_id']}/responded",
+        lambda w: {"version": str(_inquiry_after(w, DRAFTED, APPROVED).version), "note": "Emailed"},
+        {"media_inquiry": {"status", "sent_response", "responded_at", "responded_by_id", "version"}, **INQUIRY_EVENT},
+    ),
+    (
+        "close inquiry",
+        OFFICER,
+        lambda w: f"/media-inquiries/{w.values['inquiry_id']}/close",
+        lambda w: {"version": str(_inquiry_after(w, DRAFTED, APPROVED, RESPONDED).version)},
+        {"media_inquiry": {"status", "closed_at", "closed_by_id", "version"}, **INQUIRY_EVENT},
+    ),
+    (
+        "close with no comment",
+        OFFICER,
+        lambda w: f"/media-inquiries/{w.values['inquiry_id']}/close-no-comment",
+        lambda w: {"version": str(_inquiry_after(w).version), "reason": "The trial has started"},
+        {"media_inquiry": {"status", "closed_at", "closed_by_id", "close_reason", "version"}, **INQUIRY_EVENT},
+    ),
+    (
+        "media routing rule",
+        ADMIN,
+        lambda w: "/admin/media-routing/review-process",
+        lambda w: {
+            "version": str(rule_for(Topic.REVIEW_PROCESS).version),  # 0: no row yet, saving creates it
+            "recipients": ["business_office", "csp_team_manager", "media_contact"],
+        },
+        {"media_routing_rule": "*"},
+    ),
+    # Publication -----------------------------------------------------------------------
+    (
+        "upload document",
+        OFFICER,
+        lambda w: f"/reviews/{w.values['review_id']}/publication/documents/overview-report",
+        lambda w: {"overview-report-document": (io.BytesIO(pdf_bytes("Anonymised overview report")), "report.pdf")}
+        if _review_at(w, Stage.PUBLICATION_PLANNED)
+        else {},
+        {"published_document": {"stored_name", "original_name", "size_bytes", "sha256", "uploaded_at",
+                                "uploaded_by_id"}},
+    ),
+    (
+        "publish",
+        OFFICER,
+        lambda w: f"/reviews/{w.values['review_id']}/publication/publish",
+        lambda w: {"version": _planned_with_both_documents(w), "published_on": date(TODAY),
+                   "report_available_at": "On request from the partnership", "accept_missing_milestones": "y"},
+        {"review": {"stage", "published_on", "removal_due_on", "report_available_at", "version"},
+         "stage_transition": "*"},
+    ),
+    (
+        "keep online longer",
+        CSP_X,
+        lambda w: f"/reviews/{w.values['review_id']}/publication/hold",
+        lambda w: {"version": _published_for(w), "held_until": date(TODAY + dt.timedelta(days=400)),
+                   "reason": "An inquest is expected"},
+        {"review": {"held_until", "hold_reason", "version"}},
+    ),
+    (
+        "take off the website",
+        CSP_X,
+        lambda w: f"/reviews/{w.values['review_id']}/publication/remove",
+        lambda w: {"version": _published_for(w), "reason": "The family asked", "report_available_at": "On request"},
+        {"review": {"stage", "removed_on", "report_available_at", "version"}, "removal_check": "*",
+         "outbox_message": "*", "stage_transition": "*"},
     ),
 ]
 
