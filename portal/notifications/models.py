@@ -11,7 +11,8 @@ from portal.database import BaseModel
 
 class OutboxStatus(StrEnum):
     QUEUED = "queued"  # waiting to be sent, at or after next_attempt_at
-    SENDING = "sending"  # claimed by a sender, which has not reported back yet
+    CLAIMED = "claimed"  # taken by a sender in a batch, not yet handed to the mail server
+    SENDING = "sending"  # being handed to the mail server; the sender has not reported back yet
     SENT = "sent"  # the mail server accepted it
     FAILED = "failed"  # refused for good, or out of attempts: an admin may retry
     UNKNOWN = "unknown"  # a sender stopped mid-delivery: it may or may not have gone
@@ -23,6 +24,7 @@ class OutboxStatus(StrEnum):
 
 STATUS_LABELS = {
     OutboxStatus.QUEUED: "Queued",
+    OutboxStatus.CLAIMED: "About to send",
     OutboxStatus.SENDING: "Sending",
     OutboxStatus.SENT: "Sent",
     OutboxStatus.FAILED: "Failed",

@@ -1,18 +1,22 @@
 """Sending what the outbox holds: the work of the deliver_outbox job.
 
 A run, in order:
-1. Messages still `sending` OUTBOX_SENDING_LEASE_SECONDS after they were
-   claimed belonged to a sender that stopped mid-delivery (a crash, kill -9,
-   a power cut). The mail server may or may not have accepted them, so they
-   become `unknown` and are NOT sent again automatically: a second
-   set-password link or reminder confuses people more than a missing one that
-   an admin can see and resend from /admin/outbox. (Each message keeps its
-   Message-ID on every attempt, so a copy can always be recognised.)
-2. Claim a batch of due messages in one transaction (queued -> sending). On
+1. Messages left by a sender that stopped mid-run (a crash, kill -9, a power
+   cut), OUTBOX_SENDING_LEASE_SECONDS after they were claimed:
+   - `claimed` ones were never handed to the mail server: queued again, as
+     if untouched;
+   - the one `sending` when it stopped may or may not have been accepted, so
+     it becomes `unknown` and is NOT sent again automatically: a second
+     set-password link or reminder confuses people more than a missing one
+     that an admin can see and resend from /admin/outbox. (Each message keeps
+     its Message-ID on every attempt, so a copy can always be recognised.)
+2. Claim a batch of due messages in one transaction (queued -> claimed). On
    PostgreSQL the rows are locked with SKIP LOCKED; on SQLite the transaction
    holds the write lock (BEGIN IMMEDIATE). Either way two senders never claim
    the same message, even without the job lock in portal/jobs/locks.py.
-3. Send each one and record the result:
+3. Mark each one `sending` (committed) just before handing it to the server,
+   so a stop leaves at most one message in doubt, not the whole batch; send it
+   and record the result:
    - accepted by the server: sent, and its bodies are blanked;
    - refused for good (a 5xx reply about this message, or an unsafe header):
      failed at once;
@@ -47,6 +51,7 @@ from portal.notifications.models import OutboxMessage, OutboxStatus
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 50
+IN_HAND = (OutboxStatus.CLAIMED, OutboxStatus.SENDING)  # a live sender's, until it records the result
 MAX_RETRY_DELAY = dt.timedelta(hours=1)
 ERROR_MAX_LENGTH = 500
 INTERRUPTED = (
@@ -78,6 +83,16 @@ def deliver_due() -> dict[str, int]:
 
 def mark_interrupted() -> int:
     lease = dt.timedelta(seconds=current_app.config["OUTBOX_SENDING_LEASE_SECONDS"])
+    requeued = (
+        OutboxMessage.update(status=OutboxStatus.QUEUED, claimed_at=None)
+        .where(
+            OutboxMessage.status == OutboxStatus.CLAIMED,
+            OutboxMessage.claimed_at < utcnow() - lease,
+        )
+        .execute()
+    )
+    if requeued:
+        log.warning("%d outbox message(s) claimed by a stopped sender, never tried: queued again", requeued)
     count = (
         OutboxMessage.update(
             status=OutboxStatus.UNKNOWN,
@@ -112,14 +127,14 @@ def claim_due(limit: int) -> list[OutboxMessage]:
         ids = [row.id for row in due]
         if not ids:
             return []
-        OutboxMessage.update(status=OutboxStatus.SENDING, claimed_at=now).where(
+        OutboxMessage.update(status=OutboxStatus.CLAIMED, claimed_at=now).where(
             OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.QUEUED
         ).execute()
         return list(
             OutboxMessage.select()
             .where(
                 OutboxMessage.id.in_(ids),
-                OutboxMessage.status == OutboxStatus.SENDING,
+                OutboxMessage.status == OutboxStatus.CLAIMED,
                 OutboxMessage.claimed_at == now,
             )
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
@@ -145,6 +160,8 @@ def _send_batch(transport, batch: list[OutboxMessage], deadline: float, counts: 
             problem = Problem(f"Refused before sending: {error}", True, False)
             counts[record_problem(message, problem)] += 1
             continue
+        if not mark_sending(message):
+            continue  # a lease overtook this run and queued it again: not ours any more
         try:
             transport.send(email)
         except Exception as error:  # noqa: BLE001 - every failure is recorded on the message
@@ -159,6 +176,15 @@ def _send_batch(transport, batch: list[OutboxMessage], deadline: float, counts: 
             record_sent(message)
             counts["sent"] += 1
     return False
+
+
+def mark_sending(message: OutboxMessage) -> bool:
+    """Committed before the message goes to the server: from here on a stop leaves it in doubt."""
+    return bool(
+        OutboxMessage.update(status=OutboxStatus.SENDING)
+        .where(OutboxMessage.id == message.id, OutboxMessage.status == OutboxStatus.CLAIMED)
+        .execute()
+    )
 
 
 def diagnose(error: BaseException) -> Problem:
@@ -227,7 +253,7 @@ def record_problem(message: OutboxMessage, problem: Problem) -> str:
         attempts=attempts,
         next_attempt_at=next_attempt_at,
         last_error=_truncate(text),
-    ).where(OutboxMessage.id == message.id, OutboxMessage.status == OutboxStatus.SENDING).execute()
+    ).where(OutboxMessage.id == message.id, OutboxMessage.status.in_(IN_HAND)).execute()
     return outcome
 
 
@@ -235,7 +261,7 @@ def release(messages: list[OutboxMessage]) -> None:
     """Put back, untried and due, what a run claimed but had no time to send."""
     OutboxMessage.update(status=OutboxStatus.QUEUED, claimed_at=None).where(
         OutboxMessage.id.in_([m.id for m in messages]),
-        OutboxMessage.status == OutboxStatus.SENDING,
+        OutboxMessage.status == OutboxStatus.CLAIMED,
     ).execute()
 
 

@@ -11,7 +11,7 @@ from portal.clock import utcnow
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage, OutboxStatus
 from portal.notifications.outbox import enqueue
-from portal.notifications.sender import claim_due, deliver_due
+from portal.notifications.sender import claim_due, deliver_due, mark_sending
 from tests.factories import make_outbox_message
 
 LINK = "https://portal.test/set-password/abc"
@@ -147,7 +147,8 @@ def test_a_crash_mid_delivery_leaves_unknown_which_is_not_resent(app, smtp_serve
     time_machine.move_to(utcnow().replace(tzinfo=dt.UTC))
     [queued] = queue(app)
     with app.app_context():
-        [claimed] = claim_due(10)  # a sender claims it... and dies before reporting back
+        [claimed] = claim_due(10)  # a sender claims it, starts handing it over... and dies
+        assert mark_sending(claimed)
     assert claimed.id == queued.id
 
     assert deliver(app) == {"sent": 0, "retrying": 0, "failed": 0, "unknown": 0}
@@ -162,6 +163,21 @@ def test_a_crash_mid_delivery_leaves_unknown_which_is_not_resent(app, smtp_serve
     time_machine.shift(dt.timedelta(hours=2))
     assert deliver(app)["sent"] == 0
     assert smtp_server.received == []  # never resent by itself (retrying is in test_views)
+
+
+def test_a_crash_leaves_in_doubt_only_the_message_being_handed_over(app, smtp_server, time_machine):
+    """The rest of the dead sender's batch was never tried: it is sent, once, after the lease."""
+    time_machine.move_to(utcnow().replace(tzinfo=dt.UTC))
+    queued = queue(app, 5)
+    with app.app_context():
+        batch = claim_due(10)
+        assert mark_sending(batch[0])  # ...and the sender is killed here
+
+    assert deliver(app)["sent"] == 0  # all still in a live sender's hands, as far as anyone knows
+    time_machine.shift(dt.timedelta(seconds=app.config["OUTBOX_SENDING_LEASE_SECONDS"] + 1))
+    assert deliver(app) == {"sent": 4, "retrying": 0, "failed": 0, "unknown": 1}
+    assert sorted(m["Message-ID"] for m in smtp_server.received) == sorted(q.message_id for q in queued[1:])
+    assert OutboxMessage.get_by_id(batch[0].id).status == OutboxStatus.UNKNOWN
 
 
 def test_a_message_with_an_injected_header_is_refused_not_sent(app, smtp_server):
