@@ -38,7 +38,9 @@ def run_daily(today: dt.date, config: Mapping) -> dict[str, int]:
 
 def remove_due(today: dt.date) -> dict[str, int]:
     counts = {"removed": 0, "verified": 0, "verification_failed": 0, "skipped": 0}
-    for review in queries.due_for_removal(today):
+    # Read the list first: on SQLite a half-read SELECT keeps its snapshot, and once any other
+    # connection has written, the write transaction below fails at once ("database is locked").
+    for review in list(queries.due_for_removal(today)):
         for _ in range(ATTEMPTS):
             if not _still_due(review, today):
                 counts["skipped"] += 1
@@ -71,7 +73,7 @@ def _note(review: Review) -> str:
 def remind_due(today: dt.date, config: Mapping) -> dict[str, int]:
     horizon = today + dt.timedelta(days=config["PUBLICATION_REMINDER_DAYS"])
     counts = {"reminders": 0}
-    for review in queries.removal_within(horizon):
+    for review in list(queries.removal_within(horizon)):  # read first, as in remove_due
         due = removal_date(review)
         if due is None or not today < due <= horizon:
             continue
