@@ -90,7 +90,8 @@ def index():
             urgent_before=_urgent_before(now),
         )
     )
-    reviews, agencies = queries.filter_options(current_user)
+    # The filter's options are on the full page only: an htmx request swaps the results alone.
+    reviews, agencies = ([], []) if is_htmx_request() else queries.filter_options(current_user)
     return render_page_or_fragment(
         "media_inquiries/index.html",
         "media_inquiries/partials/results.html",
