@@ -64,6 +64,9 @@ ADMIN_PAGES = {
     "media-routing": "/admin/media-routing",
     "media-routing-rule": "/admin/media-routing/review-in-progress",
     "subject-access": "/admin/subject-access",
+    "retention-schedule": "/admin/retention",
+    "retention-new-hold": "/admin/retention/holds/new",
+    "retention-review": "/admin/retention/reviews/1",
 }
 
 # Form page, and the button that submits it (left empty, so every error shows).
@@ -73,6 +76,8 @@ EMPTY_FORMS = {
     "new-agency": ("/admin/agencies/new", "Add agency"),
     "log-media-inquiry": ("/media-inquiries/new", "Log inquiry"),
     "subject-access": ("/admin/subject-access", "Search"),
+    "retention-new-hold": ("/admin/retention/holds/new", "Set legal hold"),
+    "retention-review-hold": ("/admin/retention/reviews/1", "Set legal hold"),
 }
 
 
