@@ -51,7 +51,7 @@ test: install assets lint ## Lint, the whole suite (SQLite and PostgreSQL, brows
 	$(VENV)/bin/pytest -n 2  # one worker per core: each has its own databases and browser
 	$(MAKE) --no-print-directory drills-quick
 
-DRILLS := concurrent_edits sqlite_contention backup_restore migrations_live smtp_outage postgres_restart
+DRILLS := concurrent_edits sqlite_contention backup_restore migrations_live smtp_outage postgres_restart scheduler
 
 drills: install ## Reliability drills, full size, each printing its figure
 	@set -e; for drill in $(DRILLS); do PORTAL_ENV=test $(PYTHON) -m drills.$$drill $(DRILL_ARGS); done
@@ -62,8 +62,15 @@ drills-quick: install ## The drills at CI size
 test-fast: install ## Skip the browser tests
 	$(VENV)/bin/pytest -m 'not browser'
 
-bench: install ## Benchmark the returns pages at 10,000 and 100,000 requests (BENCH_ARGS=--postgres)
-	$(PYTHON) -m bench.pages $(BENCH_ARGS)
+bench: install ## Every benchmark in bench/, each printing its figures; exits non-zero if any target is missed (BENCH_ARGS=--postgres)
+	@status=0; \
+	$(PYTHON) -m bench.pages $(BENCH_ARGS) || status=1; \
+	$(PYTHON) -m bench.national $(BENCH_ARGS) || status=1; \
+	$(PYTHON) -m bench.reminders $(BENCH_ARGS) || status=1; \
+	$(PYTHON) -m bench.page_weight || status=1; \
+	$(PYTHON) -m bench.load $(LOAD_ARGS) || status=1; \
+	exit $$status
+# bench.load: gunicorn + locust against PostgreSQL at TEST_POSTGRES_URL (README, Performance)
 
 lint: install ## ruff lint, and bandit over portal/ (its skips and reasons are in pyproject.toml)
 	$(VENV)/bin/ruff check portal tests migrations bench drills
