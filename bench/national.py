@@ -30,44 +30,20 @@ import tempfile
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-
-from flask import Flask
 
 from bench.databases import scratch_database
 from bench.generate import Probes, describe, generate
 from bench.pages import count_statements, p95, timed
 from bench.report import MAX_GROWTH, MAX_QUERIES, table
 from bench.signing_in import sign_in
+from bench.sites import Site
 
 MAX_FLOOR_RATIO = 3.0
 SECRET_KEY = secrets.token_urlsafe(48)  # a throwaway app: a fresh key each run
 HTMX = {"HX-Request": "true"}
 PROFILES = ("council", "national")
-
-
-@dataclass
-class Site:
-    """One database, its app, and a test client per role ("public" is not signed in)."""
-
-    profile: str
-    app: Flask
-    probes: Probes
-    clients: dict = field(default_factory=dict)
-
-    def bind(self) -> None:
-        # Both apps share the FlaskDB proxy the models are bound to; point it at this app's database.
-        from portal.extensions import db
-
-        db.database.initialize(self.app.config["DATABASE"])
-
-    def get(self, role: str, url: str, headers: dict | None = None):
-        self.bind()
-        response = self.clients[role].get(url, headers=headers or {})
-        if response.status_code != 200:
-            raise RuntimeError(f"GET {url} as {role} ({self.profile}): {response.status_code}")
-        return response
 
 
 @dataclass(frozen=True)
@@ -155,7 +131,7 @@ def build_site(engine: str, profile: str, folder: Path, stack: ExitStack) -> Sit
             "MAIL_FILE_DIR": str(folder / f"mail-{profile}"),
         }
     )
-    site = Site(profile=profile, app=app, probes=probes)
+    site = Site(name=profile, app=app, probes=probes)
     for role, email in (
         ("officer", probes.officer_email),
         ("lead", probes.lead_email),

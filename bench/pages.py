@@ -28,10 +28,9 @@ import tempfile
 import time
 from collections.abc import Callable
 from contextlib import ExitStack, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask
 from playhouse.test_utils import count_queries
 
 from bench.databases import scratch_database
@@ -47,32 +46,10 @@ from bench.report import (
     timing_table,
 )
 from bench.signing_in import csrf_token, sign_in
+from bench.sites import Site
 
 SECRET_KEY = secrets.token_urlsafe(48)  # a throwaway app: a fresh key each run
 HTMX = {"HX-Request": "true"}
-
-
-@dataclass
-class Site:
-    """One database at one scale, its app, and a signed-in test client per role."""
-
-    scale: float
-    app: Flask
-    probes: Probes
-    clients: dict = field(default_factory=dict)
-
-    def bind(self) -> None:
-        # Both apps share the FlaskDB proxy the models are bound to; point it at this app's database.
-        from portal.extensions import db
-
-        db.database.initialize(self.app.config["DATABASE"])
-
-    def get(self, role: str, url: str, headers: dict | None = None):
-        self.bind()
-        response = self.clients[role].get(url, headers=headers or {})
-        if response.status_code != 200:
-            raise RuntimeError(f"GET {url} as {role} at scale {self.scale}: {response.status_code}")
-        return response
 
 
 @dataclass(frozen=True)
@@ -104,7 +81,6 @@ def build_site(engine: str, scale: float, folder: Path, stack: ExitStack) -> Sit
     started = time.perf_counter()
     upgrade(database)
     probes = generate(database, scale)
-    store_overview_keys(database)
     database.close()
     print(
         f"  scale {scale_label(scale)}: {probes.sizes.requests:,} requests, {probes.sizes.reviews:,} reviews "
@@ -120,7 +96,7 @@ def build_site(engine: str, scale: float, folder: Path, stack: ExitStack) -> Sit
             "MAIL_FILE_DIR": str(folder / "mail"),
         }
     )
-    site = Site(scale=scale, app=app, probes=probes)
+    site = Site(name=f"scale {scale_label(scale)}", app=app, probes=probes)
     for role, email in (
         ("officer", probes.officer_email),
         ("lead", probes.lead_email),
@@ -130,21 +106,6 @@ def build_site(engine: str, scale: float, folder: Path, stack: ExitStack) -> Sit
         site.clients[role] = app.test_client()
         sign_in(site.clients[role], email, probes.password)
     return site
-
-
-def store_overview_keys(database) -> None:
-    """The generator inserts requests directly, not through portal/trawls/service.py: store the
-    overview's sort keys on every review as the service would have."""
-    from portal.reviews.models import Review
-    from portal.trawls.models import TrawlRequest
-    from portal.trawls.service import refresh_overview_keys
-
-    with (
-        database.bind_ctx([Review, TrawlRequest], bind_refs=False, bind_backrefs=False),
-        database.connection_context(),
-        database.atomic(),
-    ):
-        refresh_overview_keys(None)
 
 
 # Measuring ---------------------------------------------------------------------------------------------
@@ -248,7 +209,7 @@ class Acceptor:
             response = client.post(url, data=data, headers=HTMX)
         elapsed = time.perf_counter() - started
         if response.status_code != 200 or b'id="status-counts"' not in response.data:
-            raise RuntimeError(f"POST {url} at scale {self.site.scale}: {response.status_code}")
+            raise RuntimeError(f"POST {url} ({self.site.name}): {response.status_code}")
         self.size = len(response.data)
         with self._connection():
             TrawlRequest.update(status=self.answered[request_id], accepted_at=None, accepted_by=None).where(
@@ -258,14 +219,14 @@ class Acceptor:
 
 
 def measure_accept(sites: list[Site], runs: int, warmups: int) -> Measured:
-    acceptors = {site.scale: Acceptor(site) for site in sites}
-    samples = timed(sites, lambda site, number: acceptors[site.scale].accept(number), runs, warmups)
+    acceptors = {site.name: Acceptor(site) for site in sites}
+    samples = timed(sites, lambda site, number: acceptors[site.name].accept(number), runs, warmups)
     counted = []
     for site in sites:
         tries = []
         for number in range(3):
             counter = count_queries()
-            acceptors[site.scale].accept(number, counter)
+            acceptors[site.name].accept(number, counter)
             tries.append([record.msg[0] for record in counter.get_queries()])
         counted.append(tries)
     return Measured(
@@ -274,7 +235,7 @@ def measure_accept(sites: list[Site], runs: int, warmups: int) -> Measured:
         query_spread=[(min(map(len, tries)), max(map(len, tries))) for tries in counted],
         medians=[statistics.median(column) for column in samples],
         p95s=[p95(column) for column in samples],
-        sizes=[acceptors[site.scale].size for site in sites],
+        sizes=[acceptors[site.name].size for site in sites],
         statements=[min(tries, key=len) for tries in counted],
     )
 
