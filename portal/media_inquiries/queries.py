@@ -66,10 +66,15 @@ def list_inquiries(
     *,
     status: str = OPEN,
     review_id: int | None = None,
+    reference: str | None = None,
     agency_id: int | None = None,
     urgent_before=None,
 ):
-    """Soonest deadline first: what needs doing next is at the top."""
+    """Soonest deadline first: what needs doing next is at the top.
+
+    `reference` is matched exactly (an index look-up) against the reviews this person's inquiries are
+    about: one they may not see gives the same empty list as one that does not exist.
+    """
     query = visible_inquiries(user)
     if status == OPEN:
         query = query.where(MediaInquiry.status.in_(list(OPEN_STATUSES)))
@@ -81,6 +86,8 @@ def list_inquiries(
         query = query.where(MediaInquiry.status == InquiryStatus(status))
     if review_id:
         query = query.where(MediaInquiry.review == review_id)
+    if reference:
+        query = query.where(Review.reference == reference)
     if agency_id:
         query = query.where(MediaInquiry.received_by_agency == agency_id)
     return query.order_by(MediaInquiry.deadline_at, MediaInquiry.id)
@@ -143,25 +150,36 @@ def reviews_for_logging(user: User):
     return query
 
 
-def filter_options(user: User) -> tuple[list[Review], list[Agency]]:
-    """Reviews and receiving agencies that appear among the inquiries this person can see."""
+def normalise_reference(text: str | None) -> str:
+    """What someone typed as a review reference, as references are stored: trimmed, upper case.
+
+    References are made upper case (`DHR-2026-004`, see reviews.service.next_reference), so an exact,
+    indexed comparison with the upper-cased input is a case-insensitive match.
+    """
+    return (text or "").strip().upper()[:60]
+
+
+def reference_of_visible_review(user: User, review_id: int) -> str | None:
+    """The reference of a review this person can see an inquiry about, or None (unknown or not theirs)."""
+    query = _visible(
+        MediaInquiry.select(Review.reference).join(Review, on=(MediaInquiry.review == Review.id)), user
+    ).where(MediaInquiry.review == review_id)
+    return query.limit(1).scalar()
+
+
+def filter_options(user: User) -> list[Agency]:
+    """Receiving agencies that appear among the inquiries this person can see.
+
+    Bounded by the inquiries, not by the national list of agencies; reviews are chosen by typing a
+    reference instead (one per review would be thousands of options for an officer).
+    """
     visible = _visible(
-        MediaInquiry.select(MediaInquiry.id).join(
+        MediaInquiry.select(MediaInquiry.received_by_agency).join(
             Review, JOIN.LEFT_OUTER, on=(MediaInquiry.review == Review.id)
         ),
         user,
     )
-    reviews = list(
-        Review.select(Review.id, Review.reference, Review.title)
-        .where(Review.id.in_(visible.select(MediaInquiry.review)))
-        .order_by(Review.reference.desc())
-    )
-    agencies = list(
-        Agency.select(Agency.id, Agency.name)
-        .where(Agency.id.in_(visible.select(MediaInquiry.received_by_agency)))
-        .order_by(Agency.name)
-    )
-    return reviews, agencies
+    return list(Agency.select(Agency.id, Agency.name).where(Agency.id.in_(visible)).order_by(Agency.name))
 
 
 def routing_rules() -> list[RoutingRule]:

@@ -79,26 +79,31 @@ def index():
     status = request.args.get("status", queries.OPEN)
     statuses = [queries.OPEN, queries.URGENT, queries.ALL, *InquiryStatus._value2member_map_]
     status = status if status in statuses else queries.OPEN
-    review_id = request.args.get("review", type=int)
+    # A review is chosen by typing its reference (`reference`). Older links carry `review=<id>`: that
+    # still filters, and shows the reference in the box when it is one of this person's reviews.
+    reference = queries.normalise_reference(request.args.get("reference"))
+    review_id = None if reference else request.args.get("review", type=int)
+    if review_id:
+        reference = queries.reference_of_visible_review(current_user, review_id) or ""
     agency_id = request.args.get("agency", type=int)
     page = paginate(
         queries.list_inquiries(
             current_user,
             status=status,
             review_id=review_id,
+            reference=reference or None,
             agency_id=agency_id,
             urgent_before=_urgent_before(now),
         )
     )
     # The filter's options are on the full page only: an htmx request swaps the results alone.
-    reviews, agencies = ([], []) if is_htmx_request() else queries.filter_options(current_user)
+    agencies = [] if is_htmx_request() else queries.filter_options(current_user)
     return render_page_or_fragment(
         "media_inquiries/index.html",
         "media_inquiries/partials/results.html",
         page=page,
         counts=queries.status_counts(current_user, _urgent_before(now)),
-        filters={"status": status, "review": review_id, "agency": agency_id},
-        reviews=reviews,
+        filters={"status": status, "reference": reference, "agency": agency_id},
         agencies=agencies,
         back=request.full_path.rstrip("?"),
         **_row_context(now),

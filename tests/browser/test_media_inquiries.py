@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -99,6 +100,15 @@ def test_logged_routed_drafted_approved_responded(open_session, review_in_progre
     opage = officer.page
     officer.goto("/media-inquiries")
     expect(row(opage)).to_contain_text("Routed")
+    # Typing a review's reference filters the list in place (htmx), in any case.
+    opage.evaluate("window.__stillTheSamePage = true")
+    opage.get_by_label("Review reference").fill(review_in_progress.split(":")[0].lower())
+    expect(opage).to_have_url(re.compile(r"reference="))
+    expect(row(opage)).to_contain_text("Routed")
+    opage.get_by_label("Review reference").fill("DHR-1999-999")
+    expect(opage.locator("#inquiry-results")).to_contain_text("No inquiries match these filters.")
+    assert opage.evaluate("window.__stillTheSamePage") is True
+    officer.goto("/media-inquiries")
     row(opage).get_by_role("link", name=OUTLET, exact=True).click()
     opage.get_by_label("Draft response").fill(
         "The partnership does not comment while a review is in progress."

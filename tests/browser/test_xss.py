@@ -419,7 +419,8 @@ def test_no_payload_runs_in_family_media_or_publication(open_session, xss_world,
     officer.page.wait_for_timeout(300)
     for payload in PAYLOADS[:3]:
         quoted = quote(payload)
-        _visit(officer, trap, f"/media-inquiries?status={quoted}&review={quoted}&agency={quoted}&page={quoted}")
+        _visit(officer, trap, f"/media-inquiries?status={quoted}&reference={quoted}&agency={quoted}&page={quoted}")
+        _visit(officer, trap, f"/media-inquiries?review={quoted}")
         _visit(officer, trap, f"/media-inquiries/reviews/{review}/contact?next={quoted}")
         _visit(officer, trap, f"/published?page={quoted}")
         _visit(officer, trap, f"{family}?next={quoted}")

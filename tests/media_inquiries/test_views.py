@@ -2,6 +2,7 @@
 and the admin's routing rules."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 import pytest
 from playhouse.test_utils import count_queries
@@ -206,7 +207,7 @@ def test_list_orders_by_deadline_marks_urgent_and_filters(app, client, world):
     assert "Urgent" in rows[0].get_text() and "Urgent" not in rows[1].get_text()
     assert soup.select_one("#inquiry-counts [data-status='urgent']").get_text() == "1"
 
-    fragment = client.get(f"/media-inquiries?review={world.review.id}", headers=HTMX)
+    fragment = client.get(f"/media-inquiries?reference={world.review.reference}", headers=HTMX)
     assert fragment.status_code == 200 and "HX-Request" in fragment.headers["Vary"]
     soup = parse(fragment)
     assert soup.select_one("#inquiry-results") and not soup.select_one("html")
@@ -283,6 +284,82 @@ def test_the_list_runs_the_same_queries_however_many_rows(app, client, world):
     with count_queries() as many:
         client.get("/media-inquiries")
     assert many.count == few.count <= 12
+
+
+def result_ids(soup) -> list[str]:
+    return [row["id"] for row in soup.select("#inquiry-results tbody tr[id]")]
+
+
+def test_the_review_filter_is_a_typed_reference(app, client, world):
+    about, _ = log(app, world.lead, world.review)
+    other = make_review(reference="DARDR-2026-010")
+    log(app, world.officer, other)
+    sign_in(client, world.officer)
+    soup = get_page(client, "/media-inquiries")
+    box = soup.select_one("form input#filter-reference[name=reference]")
+    assert (
+        box["value"] == "" and soup.select_one("label[for=filter-reference]").get_text() == "Review reference"
+    )
+    assert "DHR-2026-004" in soup.select_one(f"#{box['aria-describedby']}").get_text()
+    assert not soup.select("select[name=review]")
+    assert "input changed delay:500ms from:#filter-reference" in soup.select_one("form[hx-get]")["hx-trigger"]
+
+    typed = f"  {world.review.reference.lower()} "  # trimmed, any case
+    soup = get_page(client, "/media-inquiries?" + urlencode({"reference": typed}))
+    assert result_ids(soup) == [f"inquiry-{about.id}"]
+    assert soup.select_one("#filter-reference")["value"] == world.review.reference
+    fragment = parse(client.get("/media-inquiries?" + urlencode({"reference": typed}), headers=HTMX))
+    assert result_ids(fragment) == [f"inquiry-{about.id}"] and not fragment.select_one("form")
+
+    # Links made before the box keep working, and show the reference they stand for.
+    soup = get_page(client, f"/media-inquiries?review={world.review.id}")
+    assert result_ids(soup) == [f"inquiry-{about.id}"]
+    assert soup.select_one("#filter-reference")["value"] == world.review.reference
+
+    for nothing in ("DHR-1999-999", "DHR-2026", "%", "x" * 200):
+        soup = get_page(client, "/media-inquiries?" + urlencode({"reference": nothing}))
+        assert "No inquiries match these filters." in soup.select_one("#inquiry-results").get_text()
+    assert "No inquiries match" in get_page(client, "/media-inquiries?review=999999").get_text()
+
+
+@pytest.mark.parametrize("who", ["lead", "csp"])
+def test_a_reference_you_cannot_see_looks_like_one_that_does_not_exist(app, client, world, who):
+    elsewhere = make_review(reference="DHR-2026-077")  # another partnership's review
+    hidden, _ = log(app, world.officer, elsewhere)
+    mine, _ = log(app, world.lead, world.review)
+    sign_in(client, getattr(world, who))
+    assert result_ids(get_page(client, f"/media-inquiries?reference={world.review.reference}")) == [
+        f"inquiry-{mine.id}"
+    ]
+
+    def answer(**args):
+        soup = get_page(client, "/media-inquiries?" + urlencode({"status": "all", **args}))
+        return soup.select_one("main"), soup
+
+    unseen, unseen_page = answer(reference=elsewhere.reference)
+    missing, _ = answer(reference="DHR-2026-078")
+    assert result_ids(unseen_page) == []
+    assert unseen.select_one("#inquiry-results") == missing.select_one("#inquiry-results")
+    by_id, by_id_page = answer(review=str(elsewhere.id))
+    assert result_ids(by_id_page) == [] and by_id_page.select_one("#filter-reference")["value"] == ""
+    assert elsewhere.reference not in by_id.get_text()
+    assert by_id.select_one("#inquiry-results") == missing.select_one("#inquiry-results")
+
+
+def test_the_filters_do_not_grow_with_the_reviews_that_have_inquiries(app, client, world):
+    agency = world.agency
+    log(app, world.lead, world.review, received_by_agency=agency.id)
+    sign_in(client, world.officer)
+
+    def measure():
+        with count_queries() as counted:
+            soup = get_page(client, "/media-inquiries?status=all")
+        return counted.count, len(soup.select("form option"))
+
+    few = measure()
+    for _ in range(8):
+        log(app, world.officer, make_review(), received_by_agency=agency.id)
+    assert measure() == few
 
 
 # The inquiry page: drafting, conflicts, reassigning --------------------------------------------------
