@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import JOIN, Case, ModelSelect, fn
+from peewee import JOIN, SQL, Alias, Case, ModelSelect, Select, Value, fn
 
 from portal.accounts.models import User
 from portal.clock import local_today
@@ -87,11 +87,32 @@ def dashboard_requests(
     descending: bool = False,
     today: dt.date | None = None,
 ):
-    """A review's requests with their agency, trawl and who answered: one query."""
+    """A review's requests with their agency, trawl and who answered: one query, of the columns the
+    dashboard and its export show (never the trawl's subjects snapshot or the whole user)."""
     today = today or local_today()
     answered_by = User.alias()
     query = (
-        TrawlRequest.select(TrawlRequest, Agency, Trawl, answered_by)
+        TrawlRequest.select(
+            TrawlRequest.id,
+            TrawlRequest.review,
+            TrawlRequest.agency,
+            TrawlRequest.trawl,
+            TrawlRequest.status,
+            TrawlRequest.due_date,
+            TrawlRequest.version,
+            TrawlRequest.answered_at,
+            TrawlRequest.answered_by,
+            TrawlRequest.last_chased_at,
+            TrawlRequest.last_reminder_at,
+            TrawlRequest.last_reminder_stage,
+            Agency.id,
+            Agency.name,
+            Agency.sector,
+            Trawl.id,
+            Trawl.number,
+            answered_by.id,
+            answered_by.full_name,
+        )
         .join(Agency)
         .switch(TrawlRequest)
         .join(Trawl)
@@ -180,9 +201,14 @@ class _ReviewsWithReturnCounts(ModelSelect):
     reviews match. Filtering, ordering and counting it work as on any query of reviews."""
 
     today: dt.date
+    # The overview's order, as overview() gave it: while it stands, a limited fetch (a page) reads
+    # three ranges of the index (is_open, next_return_due_on, reference), see _page_by_ranges().
+    overview_order: tuple | None = None
 
     def _execute(self, database):
         first_run = self._cursor_wrapper is None
+        if first_run and self._limit is not None and self._order_by is self.overview_order:
+            self._cursor_wrapper = self._get_cursor_wrapper(database.execute(self._page_by_ranges()))
         rows = super()._execute(database)
         if first_run:
             reviews = list(rows)  # fetched once; later iterations read the same rows
@@ -192,6 +218,39 @@ class _ReviewsWithReturnCounts(ModelSelect):
                     setattr(review, key, number)
                 review.next_due = review.next_return_due_on
         return rows
+
+    def _page_by_ranges(self) -> Select:
+        """The page in one statement, each part an index range read in index order, limited to the
+        rows the page could need: reviews with overdue returns (their next due date is before
+        today too, so they are the head of the index), then those due later, then those with no
+        date. Sorting the parts' few rows gives the overview's order."""
+        today = self.today
+        needed = (self._offset or 0) + self._limit
+        base = self.clone().limit(needed).offset(None)
+        base.overview_order = None
+        not_overdue = Review.earliest_awaiting_due_on.is_null() | (Review.earliest_awaiting_due_on >= today)
+        parts = [
+            base.where(Review.next_return_due_on < today, Review.earliest_awaiting_due_on < today),
+            base.where(not_overdue, Review.next_return_due_on.is_null(False)),
+            base.where(not_overdue, Review.next_return_due_on.is_null()),
+        ]
+        parts[0] = parts[0].order_by(Review.next_return_due_on, Review.reference)
+        parts[1] = parts[1].order_by(Review.next_return_due_on, Review.reference)
+        parts[2] = parts[2].order_by(Review.reference)
+        wrapped = [
+            Select(
+                [part.select_extend(Value(group).alias("overview_group")).alias(f"part{group}")], [SQL("*")]
+            )
+            for group, part in enumerate(parts)
+        ]
+        ranges = (wrapped[0] + wrapped[1] + wrapped[2]).alias("ranges")  # UNION ALL
+        columns = [node._alias if isinstance(node, Alias) else node.column_name for node in self._returning]
+        return (
+            Select([ranges], [getattr(ranges.c, name) for name in columns])
+            .order_by(ranges.c.overview_group, ranges.c.next_return_due_on, ranges.c.reference)
+            .limit(self._limit)
+            .offset(self._offset)
+        )
 
 
 def overview(
@@ -221,9 +280,10 @@ def overview(
     if partnership_id is not None:
         query = query.where(Review.partnership == partnership_id)
     overdue_first = Case(None, [(Review.earliest_awaiting_due_on < today, 0)], 1)
-    return query.order_by(
-        overdue_first, Review.next_return_due_on.asc(nulls="LAST"), Review.reference
-    ).objects()
+    # Unlimited, this order is sorted by the database; a page reads index ranges instead.
+    query = query.order_by(overdue_first, Review.next_return_due_on.asc(nulls="LAST"), Review.reference)
+    query.overview_order = query._order_by
+    return query.objects()
 
 
 def no_record_of_contact(review: Review):
