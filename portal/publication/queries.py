@@ -74,14 +74,40 @@ def _on_website():
 # The public list -------------------------------------------------------------------------
 
 
-def public_list() -> list[tuple[Review, dict]]:
-    """Reviews on the website with their documents: only what the public page shows, two queries."""
-    reviews = list(
+PUBLIC_PAGE_SIZE = 25
+
+
+def public_reviews():
+    """Reviews on the website, newest publication first: only the columns the public page shows.
+
+    The reference breaks ties, so every review is on exactly one page of the list."""
+    return (
         Review.select(Review.id, Review.reference, Review.title, Review.published_on, Partnership.name)
         .join(Partnership)
         .where(_on_website())
         .order_by(Review.published_on.desc(), Review.reference)
     )
+
+
+def public_page_of(review: Review) -> int:
+    """The page of the public list this review is (or, if wrongly still listed, would be) on:
+    the removal check must read that page, not only the first (old reports are on the last)."""
+    before = (
+        public_reviews()
+        .where(
+            (Review.id != review.id)
+            & (
+                (Review.published_on > review.published_on)
+                | ((Review.published_on == review.published_on) & (Review.reference < review.reference))
+            )
+        )
+        .count()
+    )
+    return before // PUBLIC_PAGE_SIZE + 1
+
+
+def with_documents(reviews: list[Review]) -> list[tuple[Review, dict]]:
+    """Each review with its documents ({kind: document}), in one more query."""
     documents = documents_by_review([review.id for review in reviews])
     return [(review, documents.get(review.id, {})) for review in reviews]
 

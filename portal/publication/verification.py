@@ -20,6 +20,7 @@ from portal.clock import utcnow
 from portal.extensions import db
 from portal.notifications.mail import portal_url
 from portal.notifications.outbox import enqueue
+from portal.publication import queries
 from portal.publication.models import PublishedDocument, RemovalCheck
 from portal.reviews.models import Review
 
@@ -37,10 +38,12 @@ class Verification:
 
 
 def public_paths(review: Review) -> list[str]:
-    """The public list, then each of the review's document URLs, as paths."""
+    """The public list's page where the review would be, then each of its document URLs, as paths."""
     adapter = current_app.url_map.bind("portal.invalid")
     documents = PublishedDocument.select(PublishedDocument.id).where(PublishedDocument.review == review.id)
-    return [adapter.build("publication.published")] + [
+    page = queries.public_page_of(review) if review.published_on else 1
+    listing = adapter.build("publication.published", {"page": page} if page > 1 else {})
+    return [listing] + [
         adapter.build("publication.public_document", {"document_id": d.id})
         for d in documents.order_by(PublishedDocument.id)
     ]

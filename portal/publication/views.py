@@ -323,8 +323,16 @@ def staff_download(review_id: int, document_id: int):
 @bp.route("/published")
 @public
 def published():
-    """Reviews on the website now: reference, partnership, title, date, the two documents. Nothing else."""
-    return render_template("publication/published.html", rows=queries.public_list(), kinds=list(DocumentKind))
+    """Reviews on the website now: reference, partnership, title, date, the two documents. Nothing else.
+
+    A page at a time (count, page, its documents: three queries however many are published)."""
+    page = paginate(queries.public_reviews(), size=queries.PUBLIC_PAGE_SIZE)
+    return render_template(
+        "publication/published.html",
+        page=page,
+        rows=queries.with_documents(page.items),
+        kinds=list(DocumentKind),
+    )
 
 
 @bp.route("/published/<int:document_id>.pdf")

@@ -146,9 +146,9 @@ def test_a_failed_verification_alerts_the_admins(app, leap_day_review, monkeypat
     review, _ = leap_day_review
     admins = [make_user(Role.ADMIN, email=f"admin{n}@council.example") for n in (1, 2)]
     make_user(Role.ADMIN, email="former.admin@council.example", active=False)
-    everything = queries.public_list
+    on_website = queries.public_reviews
     # A bug that keeps removed reviews on the list: the check must notice.
-    monkeypatch.setattr(queries, "public_list", lambda: everything() + [(Review.get_by_id(review.id), {})])
+    monkeypatch.setattr(queries, "public_reviews", lambda: on_website().orwhere(Review.id == review.id))
     with at(D(2029, 2, 28)):
         summary = run_removal(app)
     assert (summary["removed"], summary["verification_failed"]) == (1, 1)
@@ -206,3 +206,29 @@ def test_without_the_job_lock_the_database_still_allows_one_removal(app, leap_da
     assert sorted(s["removed"] for s in summaries) == [0, 1]
     assert StageTransition.select().where(StageTransition.to_stage == "removed_from_website").count() == 1
     assert emails("publication_removed") == sorted(leap_day_review[1])
+
+
+def test_the_check_reads_the_page_of_the_list_where_an_old_report_would_be(app, leap_day_review, monkeypatch):
+    """Old reports sit on the last page of the public list: the check must read that page."""
+    from portal.publication import queries
+    from tests.trawls.builders import make_review
+
+    review, _ = leap_day_review
+    for n in range(queries.PUBLIC_PAGE_SIZE + 5):  # newer reports, still online on the day
+        published_on = review.published_on + dt.timedelta(days=n + 1)
+        make_review(
+            review.partnership,
+            review.review_officer,
+            reference=f"DHR-2028-{n + 100:03d}",
+            stage=Stage.PUBLISHED,
+            cleared_on=published_on - dt.timedelta(days=30),
+            published_on=published_on,
+            removal_due_on=published_on + dt.timedelta(days=365),
+        )
+    on_website = queries.public_reviews
+    monkeypatch.setattr(queries, "public_reviews", lambda: on_website().orwhere(Review.id == review.id))
+    with at(D(2029, 2, 28)):
+        summary = run_removal(app)
+    assert (summary["removed"], summary["verification_failed"]) == (1, 1)
+    listing = RemovalCheck.get(RemovalCheck.url == "https://portal.test/published?page=2")
+    assert (listing.status, listing.passed) == (200, False)
