@@ -30,6 +30,7 @@ import argparse
 import datetime as dt
 import gzip
 import re
+import secrets
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -39,8 +40,9 @@ from urllib.parse import urljoin
 from bench.databases import scratch_database
 from bench.generate import generate
 from bench.signing_in import csrf_token, sign_in
+from bench.sites import Site
 
-SECRET_KEY = "bench-page-weight-" + "x" * 32  # a throwaway database and app only
+SECRET_KEY = secrets.token_urlsafe(48)  # a throwaway app: a fresh key each run
 MAX_FIRST_LOAD = 150 * 1024
 MAX_FRAGMENT_SHARE = 0.20
 GZIP_LEVEL = 6
@@ -91,21 +93,11 @@ class Share:
         return self.share < MAX_FRAGMENT_SHARE
 
 
-class Site:
-    def __init__(self, app, probes):
-        self.app = app
-        self.probes = probes
-        self.clients = {}
-        self.weigher: Weigher | None = None
+@dataclass
+class WeighedSite(Site):
+    """The benchmark's site, with what weighs the assets its pages reference."""
 
-    def client(self, role: str):
-        return self.clients[role]
-
-    def get(self, role: str, url: str, headers: dict | None = None, status: int = 200):
-        response = self.clients[role].get(url, headers=headers or {})
-        if response.status_code != status:
-            raise RuntimeError(f"GET {url} as {role}: {response.status_code}, expected {status}")
-        return response
+    weigher: Weigher | None = None
 
 
 # The first load ---------------------------------------------------------------------------------------
@@ -115,7 +107,7 @@ class Weigher:
     """Fetches what a page references (once each) and weighs it as it would cross the network."""
 
     def __init__(self, site: Site):
-        self.client = site.client("officer")
+        self.client = site.clients["officer"]
         self.fetched: dict[str, Asset | None] = {}
         self.notes: list[str] = []
 
@@ -161,7 +153,7 @@ class Weigher:
         return asset
 
 
-def first_load(site: Site, weigher: Weigher, url: str) -> list[Asset]:
+def first_load(site: WeighedSite, weigher: Weigher, url: str) -> list[Asset]:
     """The page and everything it pulls in."""
     page = site.get("officer", url)
     html = page.data
@@ -178,7 +170,7 @@ def _share(site: Site, role: str, label: str, url: str, headers=None) -> Share:
     return _measured(site, label, fragment, page)
 
 
-def _measured(site: Site, label: str, fragment, page) -> Share:
+def _measured(site: WeighedSite, label: str, fragment, page) -> Share:
     return Share(
         label,
         len(fragment.data),
@@ -191,7 +183,7 @@ def _measured(site: Site, label: str, fragment, page) -> Share:
 
 
 def _post_share(site: Site, label: str, url: str, data: dict, page_url: str) -> Share:
-    client = site.client("officer")
+    client = site.clients["officer"]
     token = csrf_token(site.get("officer", page_url).text)
     fragment = client.post(url, data={"csrf_token": token, **data}, headers=HTMX)
     if fragment.status_code not in (200, 422):
@@ -211,7 +203,7 @@ def _inline_on_page(site: Site, role: str, label: str, page_url: str) -> Share |
         return None
     url, body = found.group(1).replace("&amp;", "&"), found.group(2)
     data = {name: value.replace("&amp;", "&") for name, value in HIDDEN_INPUT.findall(body)}
-    fragment = site.client(role).post(url, data=data, headers=HTMX)
+    fragment = site.clients[role].post(url, data=data, headers=HTMX)
     if fragment.status_code not in (200, 409, 422):
         raise RuntimeError(f"POST {url}: {fragment.status_code}")
     return _measured(site, f"{label} ({url.rsplit('/', 1)[-1]})", fragment, site.get(role, page_url))
@@ -316,7 +308,7 @@ def build_site(folder: Path, url: str) -> Site:
     from portal.extensions import db
 
     db.database.initialize(app.config["DATABASE"])
-    site = Site(app, probes)
+    site = WeighedSite(name="scale 0.1", app=app, probes=probes)
     for role, email in (
         ("officer", probes.officer_email),
         ("lead", probes.lead_email),

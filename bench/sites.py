@@ -24,9 +24,10 @@ class Site:
 
         db.database.initialize(self.app.config["DATABASE"])
 
-    def get(self, role: str, url: str, headers: dict | None = None):
+    def get(self, role: str, url: str, headers: dict | None = None, status: int = 200):
         self.bind()
         response = self.clients[role].get(url, headers=headers or {})
-        if response.status_code != 200:
-            raise RuntimeError(f"GET {url} as {role} ({self.name}): {response.status_code}")
+        if response.status_code != status:
+            got = response.status_code
+            raise RuntimeError(f"GET {url} as {role} ({self.name}): {got}, expected {status}")
         return response
