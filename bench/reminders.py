@@ -449,11 +449,11 @@ def build_site(engine: str, requests: int, today: dt.date, folder: Path, stack: 
 
 
 def horizon(site: Site) -> dt.date:
-    """The last due date the job scans for, worked out as send_due_reminders() does."""
-    from portal.trawls.reminders import ReminderRules
+    """The last due date the job scans for on the data set's day: the job's own function."""
+    from portal.trawls.reminders import ReminderRules, scan_horizon
 
     rules = ReminderRules.from_config(site.app.config)
-    return site.dataset.days.shift(rules.days_before_due + 1) - dt.timedelta(days=1)
+    return scan_horizon(site.dataset.days.today, site.dataset.days.calendar, rules)
 
 
 def plan(site: Site) -> tuple[list[str], bool]:

@@ -75,16 +75,20 @@ def send_due_reminders(today: dt.date, config: Mapping) -> dict[str, int]:
         counts["skipped_non_working_day"] = 1
         return counts
     rules = ReminderRules.from_config(config)
-    # Due within days_before_due working days: up to the day before the next working day after
-    # that, so a date set by hand or by an extension on a weekend or bank holiday is reminded too.
-    next_after = calendar.add_working_days(today, rules.days_before_due + 1).due
-    candidates = list(due_candidates(next_after - dt.timedelta(days=1)))
+    candidates = list(due_candidates(scan_horizon(today, calendar, rules)))
     counts["candidates"] = len(candidates)
     for start in range(0, len(candidates), BATCH):
         batch = candidates[start : start + BATCH]
         with db.database.atomic():
             _send_batch(batch, today, calendar, rules, counts)
     return counts
+
+
+def scan_horizon(today: dt.date, calendar: WorkingDayCalendar, rules: ReminderRules) -> dt.date:
+    """The last due date the scan reads: due within days_before_due working days, up to the day
+    before the next working day after that, so a date set by hand or by an extension on a
+    weekend or bank holiday is reminded too."""
+    return calendar.add_working_days(today, rules.days_before_due + 1).due - dt.timedelta(days=1)
 
 
 def due_candidates(horizon: dt.date):
