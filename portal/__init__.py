@@ -69,7 +69,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.web.filters import init_filters
     from portal.web.security import init_security
 
-    app.config["DATABASE"] = open_database(app.config["DATABASE_URL"])
+    app.config["DATABASE"] = open_database(app.config["DATABASE_URL"], app.config["DATABASE_POOL_SIZE"])
     # The health check opens its own connection so it can report a failure.
     app.config["FLASKDB_EXCLUDED_ROUTES"] = ("static", "pages.healthz")
     db.init_app(app)

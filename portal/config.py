@@ -65,6 +65,9 @@ def load_settings(environ: dict[str, str], instance_path: Path) -> dict:
         "DEBUG": debug,
         "SECRET_KEY": secret,
         "DATABASE_URL": database_url,
+        # Connections kept open and reused per process (README: Performance); 0: one per request.
+        # The test suite opens a database per test, so it connects per request.
+        "DATABASE_POOL_SIZE": _int(environ, "DATABASE_POOL_SIZE", 0 if env == "test" else 8),
         "COUNCIL_NAME": environ.get("COUNCIL_NAME", "Northvale County Council"),
         "SERVICE_NAME": environ.get("SERVICE_NAME", "Review portal"),
         # Emailed links are built from this, never from the request's Host header.

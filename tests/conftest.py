@@ -40,6 +40,7 @@ def engine(request):
 @pytest.fixture
 def app(engine, database_templates, tmp_path_factory, tmp_path, monkeypatch):
     from portal import create_app
+    from portal.database import close_pool
     from portal.extensions import db
 
     template = _template(engine, database_templates, tmp_path_factory)
@@ -58,6 +59,7 @@ def app(engine, database_templates, tmp_path_factory, tmp_path, monkeypatch):
     yield app
     if not db.database.is_closed():
         db.database.close()
+    close_pool(app.config["DATABASE"])
 
 
 @pytest.fixture
