@@ -9,7 +9,7 @@ import psycopg2
 from flask import Flask, Response, g, render_template
 from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
-from peewee import InterfaceError, OperationalError
+from peewee import InterfaceError, OperationalError, PeeweeException
 from werkzeug.exceptions import HTTPException
 
 from portal.extensions import db, login_manager
@@ -50,13 +50,26 @@ def lost_connection(error: Exception) -> bool:
     afterwards races with its restart."""
     if isinstance(error, InterfaceError):
         return True
-    original = error.args[0] if error.args and isinstance(error.args[0], Exception) else error.__context__
-    if not isinstance(original, psycopg2.Error):
+    original = _driver_error(error)
+    if original is None:
         return False
     # No SQLSTATE: libpq failed to connect or lost the socket; class 08 is a connection
     # exception, 57P0x the server shutting down or starting up.
     code = original.pgcode
     return code is None or code.startswith(("08", "57P"))
+
+
+def _driver_error(error: BaseException) -> psycopg2.Error | None:
+    """The driver's error under peewee's wrapping. Peewee keeps it as `orig` (and as the
+    context); a query that connects first is wrapped twice (the connection's error, then
+    the query's), so unwrap until the driver's error or something that is not peewee's."""
+    for _ in range(4):  # never more than two layers in practice; bounded all the same
+        if isinstance(error, psycopg2.Error):
+            return error
+        if not isinstance(error, PeeweeException):
+            return None
+        error = getattr(error, "orig", None) or error.__context__
+    return None
 
 
 def render_error(status: int, reference: str | None = None, message: str | None = None):
