@@ -24,6 +24,9 @@ sizes shows the same content and only the rest of the database grows:
 - agency 1, "the probe agency": its lead's inbox holds exactly 40 requests (trawl 1
   of reviews 2-41), whose statuses and due dates do not depend on the size;
 - the probe officer owns the probe partnership's open reviews, and no others;
+- in the profiles, the probe partnership's reviews 1-40 are open and 16-40 of them
+  published, so the overview of all open reviews and the public listing show a
+  full page of 25 at both sizes;
 - in the profiles, reviews 1-25 each have an open media inquiry (more are open
   nationally), so the media page's first page of open inquiries is full at both sizes.
 
@@ -90,6 +93,10 @@ PROBE_PARTNERSHIP_ID = 1
 PROBE_PARTNERSHIP_REVIEWS = 50  # reviews 1-50
 PROBE_AGENCY_REQUESTS = 40
 PROBE_OPEN_INQUIRIES = 25  # media inquiries about reviews 1-25, still open (with the media profiles)
+# With the profiles, the probe partnership's reviews 1-40 are open and 16-40 of them published,
+# so the lists of all open reviews and of published reports fill a page of 25 at both sizes.
+PROBE_OPEN_REVIEWS = range(1, 41)
+PROBE_PUBLISHED_REVIEWS = range(16, 41)
 # The probe review's trawls: (days ago issued, agencies asked, statuses in agency order).
 S = RequestStatus  # short, for the tables below
 PROBE_TRAWLS = (
@@ -245,8 +252,9 @@ class _Universe:
         if p.open_every:
             self.open = {i for i in range(1, p.reviews + 1) if i % p.open_every == 1}
         else:
-            rest = _stream(seed, "open").sample(range(2, p.reviews + 1), p.open_reviews - 1)
-            self.open = {PROBE_REVIEW_ID, *rest}
+            others = range(PROBE_PARTNERSHIP_REVIEWS + 1, p.reviews + 1)
+            rest = _stream(seed, "open").sample(others, p.open_reviews - len(PROBE_OPEN_REVIEWS))
+            self.open = {*PROBE_OPEN_REVIEWS, *rest}
 
     def partnership_of(self, review_id: int) -> int:
         if review_id <= PROBE_PARTNERSHIP_REVIEWS or self.plan.partnerships == 1:
@@ -334,10 +342,10 @@ class _Builder:
         universe, plan = self.universe, self.plan
         rng = _stream(self.seed, "review", review_id)
         is_open = review_id in universe.open
-        published = (
-            is_open and review_id != PROBE_REVIEW_ID and plan.published_share > 0
-            and rng.random() < plan.published_share
-        )  # fmt: skip
+        if review_id <= PROBE_PARTNERSHIP_REVIEWS:
+            published = plan.published_share > 0 and review_id in PROBE_PUBLISHED_REVIEWS
+        else:
+            published = is_open and plan.published_share > 0 and rng.random() < plan.published_share
         if review_id == PROBE_REVIEW_ID:
             notified = self.today - dt.timedelta(days=60)
         elif published:

@@ -126,6 +126,7 @@ def build_site(engine: str, profile: str, folder: Path, stack: ExitStack) -> Sit
     app = create_app(
         {
             "DATABASE_URL": url,
+            "DATABASE_POOL_SIZE": 8,  # as in production (PORTAL_ENV=test would connect per request)
             "SECRET_KEY": SECRET_KEY,
             "MAIL_BACKEND": "file",
             "MAIL_FILE_DIR": str(folder / f"mail-{profile}"),

@@ -52,7 +52,10 @@ def entries_of(review: Review, *, oldest_first: bool = False, include_in_error: 
     recorder, marker = User.alias(), User.alias()
     order = FamilyContactEntry.contacted_at, FamilyContactEntry.id
     query = (
-        FamilyContactEntry.select(FamilyContactEntry, recorder, marker)
+        # Of the people, only what the log shows: their names.
+        FamilyContactEntry.select(
+            FamilyContactEntry, recorder.id, recorder.full_name, marker.id, marker.full_name
+        )
         .join(recorder, on=(FamilyContactEntry.recorded_by == recorder.id))
         .switch(FamilyContactEntry)
         .join(marker, JOIN.LEFT_OUTER, on=(FamilyContactEntry.error_marked_by == marker.id))
@@ -70,7 +73,12 @@ def _attach_members(entries: list[FamilyContactEntry]) -> None:
     by_entry: dict[int, list[FamilyMember]] = {entry.id: [] for entry in entries}
     if by_entry:
         links = (
-            FamilyContactEntryMember.select(FamilyContactEntryMember, FamilyMember)
+            FamilyContactEntryMember.select(
+                FamilyContactEntryMember.entry,
+                FamilyMember.id,
+                FamilyMember.referred_to_as,
+                FamilyMember.initials,
+            )
             .join(FamilyMember)
             .where(FamilyContactEntryMember.entry.in_(list(by_entry)))
             .order_by(FamilyMember.id)

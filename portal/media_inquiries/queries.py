@@ -9,7 +9,7 @@ A guessed id outside that set is a 404, exactly like one that does not exist.
 
 from __future__ import annotations
 
-from peewee import JOIN, fn
+from peewee import CTE, JOIN, ModelSelect, Select, fn
 
 from portal.accounts.models import Role, User
 from portal.media_inquiries.models import (
@@ -31,8 +31,13 @@ Drafter = User.alias("drafter")
 Approver = User.alias("approver")
 
 
+def _sees_everything(user: User) -> bool:
+    return user.role in (Role.ADMIN, Role.REVIEW_OFFICER)
+
+
 def _visible(query, user: User):
-    if user.role in (Role.ADMIN, Role.REVIEW_OFFICER):
+    """The inquiries this person may see. For the CSP team it reads the review (joined as Review)."""
+    if _sees_everything(user):
         return query
     mine = MediaInquiry.logged_by == user.id
     if user.role is Role.CSP_TEAM:
@@ -42,10 +47,49 @@ def _visible(query, user: User):
     return query.where(mine)
 
 
-def visible_inquiries(user: User):
+class _InquiryList(ModelSelect):
+    """Inquiries with what a list shows of them. Counted (for pages) on the inquiries alone, joined to
+    their review only when a filter reads it: the other joins add columns to show, never rows."""
+
+    filters_review = True
+
+    def count(self, database=None, clear_limit=False) -> int:
+        counted = MediaInquiry.select()
+        if self.filters_review:
+            counted = counted.join(Review, JOIN.LEFT_OUTER, on=(MediaInquiry.review == Review.id))
+        return counted.where(self._where).count(database)
+
+
+# What a row of the list shows (templates/media_inquiries/partials/inquiry_rows.html) and what deciding its
+# actions reads (workflow.available_actions): a page fetches these, not every column of four tables.
+LIST_COLUMNS = (
+    MediaInquiry.id,
+    MediaInquiry.version,
+    MediaInquiry.outlet,
+    MediaInquiry.journalist_name,
+    MediaInquiry.topic,
+    MediaInquiry.deadline_at,
+    MediaInquiry.status,
+    MediaInquiry.review,
+    MediaInquiry.received_by_agency,
+    MediaInquiry.owner,
+    MediaInquiry.drafted_by,
+    MediaInquiry.logged_by,
+    MediaInquiry.logged_by_agency,
+    Review.id,
+    Review.reference,
+    Review.partnership,
+    Agency.id,
+    Agency.name,
+    Owner.id,
+    Owner.full_name,
+)
+
+
+def visible_inquiries(user: User, columns=(MediaInquiry, Review, Agency, Owner)):
     """Inquiries with their review, receiving agency and owner, in one query."""
     query = (
-        MediaInquiry.select(MediaInquiry, Review, Agency, Owner)
+        _InquiryList(MediaInquiry, list(columns))
         .join(Review, JOIN.LEFT_OUTER, on=(MediaInquiry.review == Review.id))
         .switch(MediaInquiry)
         .join(Agency, JOIN.LEFT_OUTER, on=(MediaInquiry.received_by_agency == Agency.id))
@@ -75,7 +119,7 @@ def list_inquiries(
     `reference` is matched exactly (an index look-up) against the reviews this person's inquiries are
     about: one they may not see gives the same empty list as one that does not exist.
     """
-    query = visible_inquiries(user)
+    query = visible_inquiries(user, LIST_COLUMNS)
     if status == OPEN:
         query = query.where(MediaInquiry.status.in_(list(OPEN_STATUSES)))
     elif status == URGENT and urgent_before is not None:
@@ -90,14 +134,17 @@ def list_inquiries(
         query = query.where(Review.reference == reference)
     if agency_id:
         query = query.where(MediaInquiry.received_by_agency == agency_id)
+    # Only the CSP team's visibility and the reference filter read the review (see _visible()).
+    query.filters_review = bool(reference) or not _sees_everything(user)
     return query.order_by(MediaInquiry.deadline_at, MediaInquiry.id)
 
 
 def status_counts(user: User, urgent_before) -> dict[str, int]:
     """Open inquiries per status, and how many of them are urgent: two queries."""
-    base = _visible(
-        MediaInquiry.select().join(Review, JOIN.LEFT_OUTER, on=(MediaInquiry.review == Review.id)), user
-    ).where(MediaInquiry.status.in_(list(OPEN_STATUSES)))
+    base = MediaInquiry.select()
+    if not _sees_everything(user):
+        base = _visible(base.join(Review, JOIN.LEFT_OUTER, on=(MediaInquiry.review == Review.id)), user)
+    base = base.where(MediaInquiry.status.in_(list(OPEN_STATUSES)))
     counts = {status.value: 0 for status in InquiryStatus if status.is_open}
     rows = base.select(MediaInquiry.status, fn.COUNT(MediaInquiry.id)).group_by(MediaInquiry.status).tuples()
     for status, number in rows:
@@ -173,13 +220,29 @@ def filter_options(user: User) -> list[Agency]:
     Bounded by the inquiries, not by the national list of agencies; reviews are chosen by typing a
     reference instead (one per review would be thousands of options for an officer).
     """
-    visible = _visible(
-        MediaInquiry.select(MediaInquiry.received_by_agency).join(
-            Review, JOIN.LEFT_OUTER, on=(MediaInquiry.review == Review.id)
-        ),
-        user,
+    if _sees_everything(user):
+        received_by = _receiving_agencies()
+    else:
+        received_by = _visible(
+            MediaInquiry.select(MediaInquiry.received_by_agency).join(
+                Review, JOIN.LEFT_OUTER, on=(MediaInquiry.review == Review.id)
+            ),
+            user,
+        )
+    return list(Agency.select(Agency.id, Agency.name).where(Agency.id.in_(received_by)).order_by(Agency.name))
+
+
+def _receiving_agencies():
+    """Every agency that has received an inquiry, read as a skip through the index on
+    received_by_agency: one index look-up per agency, however many inquiries each has received."""
+    seen = CTE("seen", Select([MediaInquiry], [fn.MIN(MediaInquiry.received_by_agency)]), recursive=True,
+               columns=["agency_id"])  # fmt: skip
+    following = MediaInquiry.alias()
+    step = Select([following], [fn.MIN(following.received_by_agency)]).where(
+        following.received_by_agency > seen.c.agency_id
     )
-    return list(Agency.select(Agency.id, Agency.name).where(Agency.id.in_(visible)).order_by(Agency.name))
+    seen = seen.union_all(Select([seen], [step]).where(seen.c.agency_id.is_null(False)))
+    return Select([seen], [seen.c.agency_id]).with_cte(seen)
 
 
 def routing_rules() -> list[RoutingRule]:

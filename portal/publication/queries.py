@@ -84,7 +84,9 @@ def public_reviews():
     return (
         Review.select(Review.id, Review.reference, Review.title, Review.published_on, Partnership.name)
         .join(Partnership)
-        .where(_on_website())
+        # Publishing always sets the date; saying so lets PostgreSQL read the date index from the
+        # newest down, instead of first stepping over every unpublished review (NULLs sort last).
+        .where(_on_website(), Review.published_on.is_null(False))
         .order_by(Review.published_on.desc(), Review.reference)
     )
 

@@ -34,7 +34,7 @@ def reviews_for(
     if partnership_id:
         query = query.where(Review.partnership == partnership_id)
     if open_only:
-        query = query.where(Review.is_open)
+        query = query.where(Review.is_open == True)  # noqa: E712 (an equality an index can serve)
     if mine_only:
         query = query.where(Review.review_officer == user.id)
     return query

@@ -58,6 +58,11 @@ def trawls_of(review: Review):
     return Trawl.select().where(Trawl.review == review).order_by(Trawl.number)
 
 
+def trawl_choices(review: Review) -> list[Trawl]:
+    """The review's trawls for a filter: id and number only (not the subjects snapshot)."""
+    return list(Trawl.select(Trawl.id, Trawl.number).where(Trawl.review == review).order_by(Trawl.number))
+
+
 def status_counts(review_ids: list[int], today: dt.date | None = None) -> dict[int, dict[str, int]]:
     """{review_id: {display status: count}}, in one grouped query."""
     today = today or local_today()
@@ -219,6 +224,11 @@ class _ReviewsWithReturnCounts(ModelSelect):
                 review.next_due = review.next_return_due_on
         return rows
 
+    def count(self, database=None, clear_limit=False) -> int:
+        """Counted on the reviews alone: the join to the partnership (for its name) cannot change
+        the number, since every review has one, but would cost a lookup per matching review."""
+        return Review.select().where(self._where).count(database)
+
     def _page_by_ranges(self) -> Select:
         """The page in one statement, each part an index range read in index order, limited to the
         rows the page could need: reviews with overdue returns (their next due date is before
@@ -236,7 +246,8 @@ class _ReviewsWithReturnCounts(ModelSelect):
         ]
         parts[0] = parts[0].order_by(Review.next_return_due_on, Review.reference)
         parts[1] = parts[1].order_by(Review.next_return_due_on, Review.reference)
-        parts[2] = parts[2].order_by(Review.reference)
+        # All NULL in this part: ordering by the date too follows the index to the letter.
+        parts[2] = parts[2].order_by(Review.next_return_due_on, Review.reference)
         wrapped = [
             Select(
                 [part.select_extend(Value(group).alias("overview_group")).alias(f"part{group}")], [SQL("*")]
@@ -253,12 +264,17 @@ class _ReviewsWithReturnCounts(ModelSelect):
         )
 
 
+# The review columns the returns overview shows (templates/trawls/partials/overview_table.html).
+OVERVIEW_COLUMNS = (Review.id, Review.reference, Review.title, Review.stage, Review.next_return_due_on)
+
+
 def overview(
     *,
     officer_id: int | None = None,
     partnership_id: int | None = None,
     open_only: bool = True,
     today: dt.date | None = None,
+    columns=(Review,),
 ):
     """Reviews, those with overdue returns first, then by next due date, each with its return
     counts and next due date: the page costs two queries (its reviews, their counts) whatever
@@ -269,12 +285,12 @@ def overview(
     """
     today = today or local_today()
     # The partnership's name as a column: .objects() would otherwise fetch it row by row.
-    query = _ReviewsWithReturnCounts(Review, (Review, Partnership.name.alias("partnership_name"))).join(
+    query = _ReviewsWithReturnCounts(Review, (*columns, Partnership.name.alias("partnership_name"))).join(
         Partnership
     )
     query.today = today
     if open_only:
-        query = query.where(Review.is_open)
+        query = query.where(Review.is_open == True)  # noqa: E712 (an equality an index can serve)
     if officer_id is not None:
         query = query.where(Review.review_officer == officer_id)
     if partnership_id is not None:

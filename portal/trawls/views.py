@@ -106,7 +106,8 @@ def _dashboard_context(review: Review) -> dict:
         "review": review,
         "rows": rows,
         "counts": queries.status_counts([review.id], today)[review.id],
-        "trawls": list(queries.trawls_of(review)),
+        # Only the whole page's filter form lists the trawls; the fragment (every poll) never shows them.
+        "trawls": [] if is_htmx_request() else queries.trawl_choices(review),
         "filters": {
             "status": status,
             "sector": sector,
@@ -298,7 +299,13 @@ def record_return(request_id: int, kind: str):
 @allow(*OFFICERS)
 def overview():
     mine = current_user.role is Role.REVIEW_OFFICER and request.args.get("all") != "1"
-    page = paginate(queries.overview(officer_id=current_user.id if mine else None, today=local_today()))
+    page = paginate(
+        queries.overview(
+            officer_id=current_user.id if mine else None,
+            today=local_today(),
+            columns=queries.OVERVIEW_COLUMNS,
+        )
+    )
     return render_page_or_fragment(
         "trawls/overview.html",
         "trawls/partials/overview_table.html",

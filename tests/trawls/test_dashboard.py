@@ -151,6 +151,22 @@ def test_dashboard_query_count_is_constant(app, client):
     assert many.count == few.count <= 10
 
 
+def test_the_dashboard_fragment_skips_the_trawl_list_only_the_page_shows(app, client):
+    review, agencies, trawl = review_with_trawl(app, agency_count=2)
+    sign_in(client, review.review_officer)
+    url = f"/reviews/{review.id}/returns"
+    with count_queries() as page_queries:
+        page = get_page(client, url)
+    assert [o.get_text() for o in page.select("select[name=trawl] option")][-1] == f"Trawl {trawl.number}"
+    with count_queries() as fragment_queries:
+        response = client.get(url, headers={"HX-Request": "true"})
+    fragment = parse(response)
+    assert fragment.select_one("select[name=trawl]") is None
+    assert len(fragment.select("tbody tr[id^=request-]")) == 2
+    # The poll runs every few seconds on every open dashboard: no statement for what it never shows.
+    assert fragment_queries.count == page_queries.count - 1
+
+
 def test_overview_puts_overdue_first_and_counts(app, client):
     officer = make_user(Role.REVIEW_OFFICER)
     calm = make_review(officer=officer, reference="DHR-2026-101")
