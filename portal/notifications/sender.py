@@ -169,8 +169,11 @@ def _send_batch(transport, batch: list[OutboxMessage], deadline: float, counts: 
             log.warning("outbox message %s not sent: %s", message.id, problem.text)
             counts[record_problem(message, problem)] += 1
             if problem.server_wide:
-                for waiting in batch[position + 1 :]:
-                    counts[record_problem(waiting, problem)] += 1
+                # One transaction for the lot: on SQLite each write takes the database's write
+                # lock, and a batch of them one by one would keep people's saves waiting.
+                with db.database.atomic():
+                    for waiting in batch[position + 1 :]:
+                        counts[record_problem(waiting, problem)] += 1
                 return True
         else:
             record_sent(message)
