@@ -15,6 +15,7 @@ from portal.audit.service import record
 from portal.clock import utcnow
 from portal.database import changed_fields
 from portal.extensions import db
+from portal.prepared_queries import prepared
 
 # last_seen_at is written at most this often, so reading pages is not a write each time.
 LAST_SEEN_RESOLUTION = dt.timedelta(seconds=60)
@@ -122,16 +123,22 @@ def start_session(user: User, client_address: str | None) -> str:
     return key
 
 
+@prepared
+def _open_session(key_hash):
+    """Run on every signed-in request, so prepared (portal/prepared_queries.py)."""
+    return (
+        UserSession.select(UserSession, User)
+        .join(User)
+        .where(UserSession.key_hash == key_hash, UserSession.ended_at.is_null())
+        .limit(1)
+    )
+
+
 def load_session(key: str) -> User | None:
     """The signed-in user for a session key, or None if the session has ended."""
     if not key:
         return None
-    row = (
-        UserSession.select(UserSession, User)
-        .join(User)
-        .where(UserSession.key_hash == _digest(key), UserSession.ended_at.is_null())
-        .first()
-    )
+    row = _open_session().first(key_hash=_digest(key))
     if row is None:
         return None
     now = utcnow()

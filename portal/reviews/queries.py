@@ -6,7 +6,18 @@ from peewee import JOIN
 
 from portal.accounts.models import Role, User
 from portal.organisations.models import Partnership
+from portal.prepared_queries import prepared
 from portal.reviews.models import Review, ReviewKind, Subject
+
+
+@prepared
+def _review_by_id(review_id):
+    return Review.select().where(Review.id == review_id).limit(1)
+
+
+def review_by_id(review_id: int) -> Review | None:
+    """One review, every column (a prepared query: the busiest pages open with it)."""
+    return _review_by_id().first(review_id=review_id)
 
 
 def reviews_for(

@@ -9,6 +9,7 @@ from peewee import JOIN, SQL, Alias, Case, ModelSelect, Select, Value, fn
 from portal.accounts.models import User
 from portal.clock import local_today
 from portal.organisations.models import Agency, Partnership, Sector
+from portal.prepared_queries import prepared
 from portal.reviews.models import Review
 from portal.trawls.models import (
     OPEN_STATUSES,
@@ -58,28 +59,41 @@ def trawls_of(review: Review):
     return Trawl.select().where(Trawl.review == review).order_by(Trawl.number)
 
 
+@prepared
+def _trawl_choices(review):
+    return Trawl.select(Trawl.id, Trawl.number).where(Trawl.review == review).order_by(Trawl.number)
+
+
 def trawl_choices(review: Review) -> list[Trawl]:
     """The review's trawls for a filter: id and number only (not the subjects snapshot)."""
-    return list(Trawl.select(Trawl.id, Trawl.number).where(Trawl.review == review).order_by(Trawl.number))
+    return _trawl_choices().rows(review=review)
 
 
-def status_counts(review_ids: list[int], today: dt.date | None = None) -> dict[int, dict[str, int]]:
-    """{review_id: {display status: count}}, in one grouped query."""
-    today = today or local_today()
+# Counted a page of reviews at a time (portal/web/pagination.py: PAGE_SIZE).
+STATUS_COUNTS_CHUNK = 25
+
+
+@prepared
+def _status_counts(review_ids, today):
     display = _display_status_sql(today)
-    counts: dict[int, dict[str, int]] = {rid: {key: 0 for key, _ in DISPLAY_STATUSES} for rid in review_ids}
-    if not review_ids:
-        return counts
-    rows = (
+    return (
         TrawlRequest.select(
             TrawlRequest.review, display.alias("display"), fn.COUNT(TrawlRequest.id).alias("n")
         )
-        .where(TrawlRequest.review.in_(review_ids))
+        .where(TrawlRequest.review.in_(review_ids.many(STATUS_COUNTS_CHUNK)))
         .group_by(TrawlRequest.review, display)
         .tuples()
     )
-    for review_id, key, number in rows:
-        counts[review_id][key] = number
+
+
+def status_counts(review_ids: list[int], today: dt.date | None = None) -> dict[int, dict[str, int]]:
+    """{review_id: {display status: count}}, in one grouped query per 25 reviews (one for a page)."""
+    today = today or local_today()
+    counts: dict[int, dict[str, int]] = {rid: {key: 0 for key, _ in DISPLAY_STATUSES} for rid in review_ids}
+    for start in range(0, len(review_ids), STATUS_COUNTS_CHUNK):
+        chunk = review_ids[start : start + STATUS_COUNTS_CHUNK]
+        for review_id, key, number in _status_counts().rows(review_ids=chunk, today=today):
+            counts[review_id][key] = number
     return counts
 
 
@@ -133,6 +147,33 @@ def dashboard_requests(
         query = query.where(TrawlRequest.trawl == trawl_id)
     order = TrawlRequest.due_date.desc() if descending else TrawlRequest.due_date
     return query.order_by(order, Agency.name)
+
+
+@prepared
+def _dashboard_rows(status, by_sector, by_trawl, descending, review, today, sector, trawl):
+    return dashboard_requests(
+        review,
+        status=status,
+        sector=sector if by_sector else None,
+        trawl_id=trawl if by_trawl else None,
+        descending=descending,
+        today=today,
+    )
+
+
+def dashboard_rows(
+    review: Review,
+    *,
+    status: str | None = None,
+    sector: Sector | None = None,
+    trawl_id: int | None = None,
+    descending: bool = False,
+    today: dt.date | None = None,
+) -> list[TrawlRequest]:
+    """dashboard_requests() as the dashboard and its poll run it: prepared, one shape per filter
+    combination (status is one of six values or none, so at most 56 shapes)."""
+    query = _dashboard_rows(status or None, sector is not None, bool(trawl_id), descending)
+    return query.rows(review=review, today=today or local_today(), sector=sector, trawl=trawl_id)
 
 
 def request_with_context(request_id: int, *, agency_id: int | None = None):

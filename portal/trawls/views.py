@@ -13,6 +13,7 @@ from portal.database import StaleRecordError
 from portal.organisations import queries as organisations
 from portal.organisations.models import Sector
 from portal.reviews.models import Review
+from portal.reviews.queries import review_by_id
 from portal.trawls import queries, service
 from portal.trawls.forms import (
     DecideExtensionForm,
@@ -34,7 +35,10 @@ OFFICERS = (Role.ADMIN, Role.REVIEW_OFFICER)
 
 
 def _review(review_id: int) -> Review:
-    return get_object_or_404(Review, Review.id == review_id)
+    review = review_by_id(review_id)
+    if review is None:
+        abort(404)
+    return review
 
 
 # Issuing a trawl -------------------------------------------------------------------
@@ -97,10 +101,8 @@ def _dashboard_context(review: Review) -> dict:
     trawl_id = request.args.get("trawl", type=int)
     descending = request.args.get("sort") == "due-desc"
     today = local_today()
-    rows = list(
-        queries.dashboard_requests(
-            review, status=status, sector=sector, trawl_id=trawl_id, descending=descending, today=today
-        )
+    rows = queries.dashboard_rows(
+        review, status=status, sector=sector, trawl_id=trawl_id, descending=descending, today=today
     )
     return {
         "review": review,

@@ -1,0 +1,148 @@
+"""Queries whose SQL is built once and run many times with new values.
+
+peewee builds a query's SQL afresh on every run: each column quoted and joined again, each
+join and condition visited again. For the pages everyone opens all day (the overviews, a
+review's dashboard, the inbox) that was 15-30% of the request. A prepared query is written
+once, with `Param` placeholders where the values go, compiled to SQL once per database
+engine, and run with the values bound in:
+
+    @prepared
+    def _requests_of_review(review, today):      # each argument arrives as Param("review")...
+        return TrawlRequest.select(...).where(TrawlRequest.review == review, ...)
+
+    rows = _requests_of_review().rows(review=7, today=today)
+
+Arguments to the decorated function other than the placeholders choose a *shape* (which
+filters, which order): `_dashboard(status, descending)` is compiled once per shape it is
+called with, so keep shapes few and hashable (None, booleans, enum members, short strings).
+A value that changes between requests (today's date, an id) must be a placeholder, never a
+shape: a shape is compiled into the SQL for ever.
+
+Each placeholder is converted when it is bound exactly as peewee converts a value in its
+place (a field's `db_value`: an enum's value, a model's id). A `ParamList` is a list of at
+most `size` values for `IN (...)` (`review_ids.many(25)`), padded with NULL (which never matches). The rows come
+back as the query would give them (models, joined models, dicts or tuples), and the
+statement goes through `Database.execute_sql`, so it is logged and counted like any other.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from peewee import BaseQuery, Node
+
+from portal.extensions import db
+
+
+class Param(Node):
+    """A named value in a prepared query."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __sql__(self, ctx):
+        ctx._values.append(_Slot(self.name, ctx.state.converter))
+        return ctx.literal(ctx.state.param or "?")
+
+    def many(self, size: int) -> ParamList:
+        """This placeholder as a list of up to `size` values: `Field.in_(ids.many(25))`."""
+        return ParamList(self.name, size)
+
+
+class ParamList(Node):
+    """A list of up to `size` values, as `(?, ?, ...)`, for IN; unused places are NULL."""
+
+    def __init__(self, name: str, size: int):
+        self.name = name
+        self.size = size
+
+    def __sql__(self, ctx):
+        placeholder = ctx.state.param or "?"
+        ctx._values.extend(_Slot(self.name, ctx.state.converter, index) for index in range(self.size))
+        return ctx.literal("(" + ", ".join([placeholder] * self.size) + ")")
+
+
+class _Slot:
+    __slots__ = ("name", "converter", "index")
+
+    def __init__(self, name: str, converter: Callable | None, index: int | None = None):
+        self.name = name
+        self.converter = converter
+        self.index = index
+
+    def bind(self, values: dict[str, Any]) -> Any:
+        try:
+            value = values[self.name]
+        except KeyError:
+            raise TypeError(f"prepared query needs a value for {self.name!r}") from None
+        if self.index is not None:
+            if len(value) > self.index:
+                value = value[self.index]
+            else:
+                return None  # padding: NULL matches nothing in IN (...)
+        if value is None or self.converter is None:
+            return value
+        return self.converter(value)
+
+
+class PreparedQuery:
+    """One shape of a prepared query: its query object, and its SQL per database engine."""
+
+    def __init__(self, build: Callable[..., BaseQuery], names: Sequence[str]):
+        self._query = build(**{name: Param(name) for name in names})
+        self._compiled: dict[type, tuple[str, list, dict[str, int]]] = {}
+
+    def _statement(self, database) -> tuple[str, list, dict[str, int]]:
+        key = type(database)
+        found = self._compiled.get(key)
+        if found is None:
+            sql, params = database.get_sql_context().sql(self._query).query()
+            list_sizes: dict[str, int] = {}
+            for param in params:
+                if isinstance(param, _Slot) and param.index is not None:
+                    list_sizes[param.name] = max(list_sizes.get(param.name, 0), param.index + 1)
+            found = self._compiled[key] = (sql, params, list_sizes)
+        return found
+
+    def cursor(self, **values):
+        """The query's cursor wrapper (iterate it for rows), run with these values."""
+        database = getattr(db.database, "obj", db.database)  # FlaskDB's proxy: the engine's class is the key
+        sql, params, list_sizes = self._statement(database)
+        for name, size in list_sizes.items():
+            if len(values.get(name) or ()) > size:  # never cut a list short in silence
+                raise ValueError(f"{name!r} holds more than the {size} values its query was prepared for")
+        bound = [param.bind(values) if isinstance(param, _Slot) else param for param in params]
+        return self._query._get_cursor_wrapper(database.execute_sql(sql, bound))
+
+    def rows(self, **values) -> list:
+        """Every row, as the query gives them (models, joined models, dicts or tuples)."""
+        return list(self.cursor(**values))
+
+    def first(self, **values):
+        """The first row, or None (limit the query to one row)."""
+        return next(iter(self.cursor(**values)), None)
+
+    def scalar(self, **values):
+        """The first column of the first row, or None (a count, an id)."""
+        found = self.cursor(**values).cursor.fetchone()
+        return found[0] if found else None
+
+
+class prepared:
+    """Decorator: see the module's docstring."""
+
+    def __init__(self, build: Callable[..., BaseQuery]):
+        functools.update_wrapper(self, build)
+        self._build = build
+        self._parameters = list(inspect.signature(build).parameters)
+        self._shapes: dict[tuple, PreparedQuery] = {}
+
+    def __call__(self, *shape) -> PreparedQuery:
+        found = self._shapes.get(shape)
+        if found is None:
+            build = functools.partial(self._build, *shape)
+            found = self._shapes[shape] = PreparedQuery(build, self._parameters[len(shape) :])
+        return found

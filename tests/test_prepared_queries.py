@@ -1,0 +1,101 @@
+"""Prepared queries (portal/prepared_queries.py): built once per shape, compiled once per engine,
+run with each call's values, giving the same rows as the query built afresh."""
+
+import datetime as dt
+
+import pytest
+from peewee import fn
+from playhouse.test_utils import count_queries
+
+from portal.organisations.models import Agency, Sector
+from portal.prepared_queries import prepared
+from portal.trawls import queries
+from portal.trawls.models import TrawlRequest
+from tests.factories import make_agency, make_partnership
+from tests.trawls.builders import issue, make_review, make_subject
+
+@prepared
+def _agencies(sector_filter, sector, name_after, ids):
+    query = Agency.select(Agency.id, Agency.name).where(Agency.name > name_after, Agency.id.in_(ids.many(3)))
+    if sector_filter:
+        query = query.where(Agency.sector == sector)  # an enum: bound through the field's db_value
+    return query.order_by(Agency.name)
+
+
+@pytest.fixture
+def agencies(ctx):
+    return [
+        make_agency("Alder police", Sector.POLICE),
+        make_agency("Birch trust", Sector.HEALTH),
+        make_agency("Cedar police", Sector.POLICE),
+        make_agency("Damson housing", Sector.HOUSING),
+    ]
+
+
+def names(rows) -> list[str]:
+    return [row.name for row in rows]
+
+
+def test_each_call_binds_its_own_values_and_converts_them_as_peewee_would(agencies):
+    ids = [agency.id for agency in agencies]
+    police = _agencies(True)
+    assert names(police.rows(sector=Sector.POLICE, name_after="", ids=ids[:3])) == ["Alder police", "Cedar police"]
+    assert names(police.rows(sector=Sector.POLICE, name_after="B", ids=ids[:3])) == ["Cedar police"]
+    assert names(police.rows(sector=Sector.HOUSING, name_after="", ids=ids[1:])) == ["Damson housing"]
+    assert names(_agencies(False).rows(sector=None, name_after="A", ids=ids[1:])) == [
+        "Birch trust",
+        "Cedar police",
+        "Damson housing",
+    ]
+
+
+def test_a_list_shorter_than_its_places_is_padded_with_null_and_a_longer_one_refused(agencies):
+    ids = [agency.id for agency in agencies]
+    every = _agencies(False)
+    assert names(every.rows(sector=None, name_after="", ids=[ids[3]])) == ["Damson housing"]
+    assert every.rows(sector=None, name_after="", ids=[]) == []
+    with pytest.raises(ValueError, match="more than the 3 values"):
+        every.rows(sector=None, name_after="", ids=ids)
+
+
+def test_a_missing_value_is_an_error_not_a_null(agencies):
+    with pytest.raises(TypeError, match="'name_after'"):
+        _agencies(False).rows(sector=None, ids=[1])
+
+
+def test_each_shape_is_built_once_and_each_run_is_one_logged_statement(agencies):
+    built = []
+
+    @prepared
+    def by_name(police_only, name_after):
+        built.append(police_only)
+        query = Agency.select(Agency.id, Agency.name).where(Agency.name > name_after).order_by(Agency.name)
+        return query.where(Agency.sector == Sector.POLICE) if police_only else query
+
+    with count_queries() as counted:
+        for letter in "ABC":
+            by_name(True).rows(name_after=letter)
+            by_name(False).first(name_after=letter)
+    assert counted.count == 6
+    assert built == [True, False]
+    assert by_name(True) is by_name(True)
+    assert by_name(True).first(name_after="Z") is None
+    assert by_name(False).scalar(name_after="C") == agencies[2].id
+
+
+def test_trawl_status_counts_match_the_requests_whatever_the_number_of_reviews(ctx):
+    partnership = make_partnership()
+    police = make_agency("Elm police", Sector.POLICE)
+    reviews = []
+    for number in range(queries.STATUS_COUNTS_CHUNK + 2):  # two chunks
+        review = make_review(partnership=partnership, title=f"Review {number}")
+        make_subject(review)
+        if number % 2 == 0:
+            issue(ctx, review, [police])
+        reviews.append(review)
+    today = TrawlRequest.select(fn.MAX(TrawlRequest.due_date)).scalar() + dt.timedelta(days=1)
+    counts = queries.status_counts([review.id for review in reviews], today)
+    assert [counts[review.id]["overdue"] for review in reviews] == [
+        1 if number % 2 == 0 else 0 for number in range(len(reviews))
+    ]
+    assert all(counts[review.id]["awaiting"] == 0 for review in reviews)
