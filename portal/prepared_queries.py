@@ -20,9 +20,10 @@ shape: a shape is compiled into the SQL for ever.
 
 Each placeholder is converted when it is bound exactly as peewee converts a value in its
 place (a field's `db_value`: an enum's value, a model's id). A `ParamList` is a list of at
-most `size` values for `IN (...)` (`review_ids.many(25)`), padded with NULL (which never matches). The rows come
-back as the query would give them (models, joined models, dicts or tuples), and the
-statement goes through `Database.execute_sql`, so it is logged and counted like any other.
+most `size` values for `IN (...)` (`review_ids.many(25)`), padded with NULL (which never
+matches). The rows come back as the query would give them (models, joined models, dicts or
+tuples), and the statement goes through `Database.execute_sql`, so it is logged and counted
+like any other. `paginate()` (portal/web/pagination.py) takes a prepared query and its values.
 """
 
 from __future__ import annotations
@@ -32,13 +33,13 @@ import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from peewee import BaseQuery, Node
+from peewee import SQL, BaseQuery, ColumnBase, Node, Select, fn
 
 from portal.extensions import db
 
 
-class Param(Node):
-    """A named value in a prepared query."""
+class Param(ColumnBase):
+    """A named value in a prepared query (a column-like node: `offset + limit` is SQL too)."""
 
     def __init__(self, name: str):
         self.name = name
@@ -94,6 +95,31 @@ class PreparedQuery:
     def __init__(self, build: Callable[..., BaseQuery], names: Sequence[str]):
         self._query = build(**{name: Param(name) for name in names})
         self._compiled: dict[type, tuple[str, list, dict[str, int]]] = {}
+        self._derived: dict[str, PreparedQuery] = {}
+
+    @classmethod
+    def of(cls, query: BaseQuery) -> PreparedQuery:
+        return cls(lambda: query, ())
+
+    def counted(self) -> PreparedQuery:
+        """How many rows this query gives, as a prepared query (`scalar()`). A query class may
+        say how it is counted with a `count_query()` method."""
+        found = self._derived.get("count")
+        if found is None:
+            query = self._query
+            if hasattr(query, "count_query"):
+                query = query.count_query()
+            found = self._derived["count"] = PreparedQuery.of(count_of(query))
+        return found
+
+    def paged(self) -> PreparedQuery:
+        """This query from row `offset`, at most `limit` rows: values `limit` and `offset`."""
+        found = self._derived.get("page")
+        if found is None:
+            found = self._derived["page"] = PreparedQuery.of(
+                self._query.limit(Param("limit")).offset(Param("offset"))
+            )
+        return found
 
     def _statement(self, database) -> tuple[str, list, dict[str, int]]:
         key = type(database)
@@ -129,6 +155,14 @@ class PreparedQuery:
         """The first column of the first row, or None (a count, an id)."""
         found = self.cursor(**values).cursor.fetchone()
         return found[0] if found else None
+
+
+def count_of(query: Select) -> Select:
+    """`SELECT COUNT(1)` of the query's rows, as peewee's `.count()` builds it, but not yet run."""
+    wrapped = query.order_by().alias("_wrapped")
+    if wrapped._count_can_project_one():
+        wrapped = wrapped.select(SQL("1"))
+    return Select([wrapped], [fn.COUNT(SQL("1"))])
 
 
 class prepared:

@@ -70,9 +70,7 @@ def make_user(
         role=role,
         agency=agency,
         partnership=partnership,
-        password_hash=_hash()
-        if password == PASSWORD
-        else (hash_password(password) if password else None),
+        password_hash=_hash() if password == PASSWORD else (hash_password(password) if password else None),
         **values,
     )
 

@@ -17,9 +17,7 @@ SET_UP_URL = "/sign-in/set-up-two-factor"
 
 def csrf_token(client) -> str:
     page = client.get("/accessibility")
-    return BeautifulSoup(page.text, "html.parser").find("meta", attrs={"name": "csrf-token"})[
-        "content"
-    ]
+    return BeautifulSoup(page.text, "html.parser").find("meta", attrs={"name": "csrf-token"})["content"]
 
 
 def sign_in(client, user, password: str = PASSWORD, totp_secret: str = TOTP_SECRET, next_url: str = ""):
@@ -30,7 +28,9 @@ def sign_in(client, user, password: str = PASSWORD, totp_secret: str = TOTP_SECR
     answer is the redirect into the portal.
     """
     url = "/sign-in" + (f"?next={next_url}" if next_url else "")
-    response = client.post(url, data={"email": user.email, "password": password, "csrf_token": csrf_token(client)})
+    response = client.post(
+        url, data={"email": user.email, "password": password, "csrf_token": csrf_token(client)}
+    )
     step = response.headers.get("Location", "")
     assert response.status_code == 302 and step in (SECURITY_CODE_URL, SET_UP_URL), (
         f"sign-in failed for {user.email}: {response.status_code} {error_summary(parse(response))}"

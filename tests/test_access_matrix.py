@@ -156,7 +156,9 @@ EXPECTED = {
     ("publication.remove", "POST"): only({Role.ADMIN: 422, Role.CSP_TEAM: 422}),
     ("publication.hold", "GET"): only({Role.ADMIN: 200, Role.CSP_TEAM: 200}),
     ("publication.hold", "POST"): only({Role.ADMIN: 422, Role.CSP_TEAM: 422}),
-    ("publication.staff_download", "GET"): only({Role.ADMIN: 200, Role.REVIEW_OFFICER: 200, Role.CSP_TEAM: 200}),
+    ("publication.staff_download", "GET"): only(
+        {Role.ADMIN: 200, Role.REVIEW_OFFICER: 200, Role.CSP_TEAM: 200}
+    ),
     ("publication.published", "GET"): everyone(200),
     ("publication.public_document", "GET"): everyone(404),
     # Media inquiries: everyone logs and sees their own; the partnership's people act on them.
@@ -167,8 +169,12 @@ EXPECTED = {
     ("media_inquiries.new", "POST"): signed_in(422),
     ("media_inquiries.show", "GET"): signed_in(200),
     ("media_inquiries.draft", "POST"): only({Role.ADMIN: 422, Role.REVIEW_OFFICER: 422, Role.CSP_TEAM: 422}),
-    ("media_inquiries.approve", "POST"): only({Role.ADMIN: 302, Role.REVIEW_OFFICER: 302, Role.CSP_TEAM: 302}),
-    ("media_inquiries.responded", "POST"): only({Role.ADMIN: 302, Role.REVIEW_OFFICER: 302, Role.CSP_TEAM: 302}),
+    ("media_inquiries.approve", "POST"): only(
+        {Role.ADMIN: 302, Role.REVIEW_OFFICER: 302, Role.CSP_TEAM: 302}
+    ),
+    ("media_inquiries.responded", "POST"): only(
+        {Role.ADMIN: 302, Role.REVIEW_OFFICER: 302, Role.CSP_TEAM: 302}
+    ),
     ("media_inquiries.close", "POST"): only({Role.ADMIN: 302, Role.REVIEW_OFFICER: 302, Role.CSP_TEAM: 302}),
     ("media_inquiries.close_no_comment", "POST"): only(
         {Role.ADMIN: 422, Role.REVIEW_OFFICER: 422, Role.CSP_TEAM: 422}

@@ -51,5 +51,8 @@ def test_demo_reviews_with_open_requests_have_their_overview_sort_keys(ctx):
         .tuples()
     )
     assert earliest, "the demo has open requests"
-    stored = {review.id: review.next_return_due_on for review in Review.select().where(Review.id.in_(list(earliest)))}
+    stored = {
+        review.id: review.next_return_due_on
+        for review in Review.select().where(Review.id.in_(list(earliest)))
+    }
     assert stored == earliest

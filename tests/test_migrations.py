@@ -25,11 +25,9 @@ def test_upgrade_again_keeps_data_and_applies_nothing(app):
 @pytest.mark.parametrize("statement", ["update", "delete"])
 def test_the_audit_log_is_append_only_in_the_database(ctx, statement):
     event = record("demo_data_loaded", counts={})
-    query = (
-        AuditEvent.update(action="tampered")
-        if statement == "update"
-        else AuditEvent.delete()
-    ).where(AuditEvent.id == event.id)
+    query = (AuditEvent.update(action="tampered") if statement == "update" else AuditEvent.delete()).where(
+        AuditEvent.id == event.id
+    )
     refused = pytest.raises((IntegrityError, InternalError, OperationalError), match="append-only")
     with refused, db.database.atomic():
         query.execute()

@@ -14,6 +14,7 @@ from portal.trawls.models import TrawlRequest
 from tests.factories import make_agency, make_partnership
 from tests.trawls.builders import issue, make_review, make_subject
 
+
 @prepared
 def _agencies(sector_filter, sector, name_after, ids):
     query = Agency.select(Agency.id, Agency.name).where(Agency.name > name_after, Agency.id.in_(ids.many(3)))
@@ -39,7 +40,10 @@ def names(rows) -> list[str]:
 def test_each_call_binds_its_own_values_and_converts_them_as_peewee_would(agencies):
     ids = [agency.id for agency in agencies]
     police = _agencies(True)
-    assert names(police.rows(sector=Sector.POLICE, name_after="", ids=ids[:3])) == ["Alder police", "Cedar police"]
+    assert names(police.rows(sector=Sector.POLICE, name_after="", ids=ids[:3])) == [
+        "Alder police",
+        "Cedar police",
+    ]
     assert names(police.rows(sector=Sector.POLICE, name_after="B", ids=ids[:3])) == ["Cedar police"]
     assert names(police.rows(sector=Sector.HOUSING, name_after="", ids=ids[1:])) == ["Damson housing"]
     assert names(_agencies(False).rows(sector=None, name_after="A", ids=ids[1:])) == [

@@ -15,9 +15,11 @@ from portal.lifecycle import timescales as deadlines
 from portal.lifecycle.models import HomeOfficeReturn
 from portal.lifecycle.stages import Stage
 from portal.organisations.models import Agency, Partnership
+from portal.prepared_queries import prepared
 from portal.publication.models import PublishedDocument, RemovalCheck
 from portal.reviews.models import Review
 from portal.trawls import queries as trawl_queries
+from portal.web.pagination import Page, paginate
 
 REMOVAL_SOON_DAYS = 60
 
@@ -204,20 +206,41 @@ def removal_within(horizon: dt.date):
 # The CSP team's overview -------------------------------------------------------------------
 
 
-def partnership_reviews(partnership_id: int, *, group: str = "", removal_soon: bool = False, today: dt.date):
+def partnership_reviews(
+    partnership_id: int, *, group: str = "", removal_soon: bool = False, today: dt.date, horizon=None
+):
     """Every review of the partnership with its trawl counts (one query), filtered by stage group
-    or by coming off the website in the next REMOVAL_SOON_DAYS days."""
+    or by coming off the website by `horizon` (REMOVAL_SOON_DAYS days from today)."""
     query = trawl_queries.overview(partnership_id=partnership_id, open_only=False, today=today)
     if group in STAGE_GROUPS:
         query = query.where(Review.stage.in_(list(STAGE_GROUPS[group][1])))
     if removal_soon:
-        horizon = today + dt.timedelta(days=REMOVAL_SOON_DAYS)
+        horizon = horizon or today + dt.timedelta(days=REMOVAL_SOON_DAYS)
         return query.where(
             _on_website(),
             Review.removal_due_on <= horizon,
             Review.held_until.is_null() | (Review.held_until < horizon),
         ).order_by(Review.removal_due_on, Review.reference)
     return query.order_by(Review.date_notified.desc(), Review.id.desc())
+
+
+@prepared
+def _partnership_reviews(group, removal_soon, partnership, today, horizon):
+    return partnership_reviews(
+        partnership, group=group, removal_soon=removal_soon, today=today, horizon=horizon
+    )
+
+
+def partnership_reviews_page(partnership_id: int, *, group: str, removal_soon: bool, today: dt.date) -> Page:
+    """The requested page of partnership_reviews(), prepared (the CSP team's view)."""
+    page = paginate(
+        _partnership_reviews(group, removal_soon),
+        partnership=partnership_id,
+        today=today,
+        horizon=today + dt.timedelta(days=REMOVAL_SOON_DAYS),
+    )
+    trawl_queries.attach_return_counts(page.items, today)
+    return page
 
 
 def overview_rows(reviews: list[Review], today: dt.date, config: Mapping) -> dict[int, dict]:

@@ -364,8 +364,8 @@ def partnership_overview_page(partnership_id: int):
     group = request.args.get("stage", "")
     group = group if group in queries.STAGE_GROUPS else ""
     removal_soon = request.args.get("removal") == "soon"
-    page = paginate(
-        queries.partnership_reviews(partnership_id, group=group, removal_soon=removal_soon, today=today)
+    page = queries.partnership_reviews_page(
+        partnership_id, group=group, removal_soon=removal_soon, today=today
     )
     return render_page_or_fragment(
         "trawls/partnership_reviews.html",

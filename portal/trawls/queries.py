@@ -19,6 +19,7 @@ from portal.trawls.models import (
     TrawlRequest,
     TrawlReturn,
 )
+from portal.web.pagination import Page, paginate
 
 OVERDUE = "overdue"
 # The statuses people filter and count by: "overdue" is derived, never stored.
@@ -244,31 +245,33 @@ def inbox(agency_id: int, *, open_only: bool = False, today: dt.date | None = No
 class _ReviewsWithReturnCounts(ModelSelect):
     """Reviews that, when fetched, gain their requests' counts per display status (`awaiting`,
     `overdue`, ...) and `next_due`: one grouped query for the rows fetched (a page), however many
-    reviews match. Filtering, ordering and counting it work as on any query of reviews."""
+    reviews match. Filtering, ordering and counting it work as on any query of reviews. Run as a
+    prepared query (`overview_page()`), the counts are attached by `attach_return_counts()`."""
 
     today: dt.date
     # The overview's order, as overview() gave it: while it stands, a limited fetch (a page) reads
     # three ranges of the index (is_open, next_return_due_on, reference), see _page_by_ranges().
     overview_order: tuple | None = None
 
+    def __sql__(self, ctx):
+        if self._limit is not None and self._order_by is self.overview_order:
+            return ctx.sql(self._page_by_ranges())
+        return super().__sql__(ctx)
+
     def _execute(self, database):
         first_run = self._cursor_wrapper is None
-        if first_run and self._limit is not None and self._order_by is self.overview_order:
-            self._cursor_wrapper = self._get_cursor_wrapper(database.execute(self._page_by_ranges()))
         rows = super()._execute(database)
         if first_run:
-            reviews = list(rows)  # fetched once; later iterations read the same rows
-            counts = status_counts([review.id for review in reviews], self.today)
-            for review in reviews:
-                for key, number in counts[review.id].items():
-                    setattr(review, key, number)
-                review.next_due = review.next_return_due_on
+            attach_return_counts(list(rows), self.today)  # fetched once; later iterations read the same rows
         return rows
 
-    def count(self, database=None, clear_limit=False) -> int:
+    def count_query(self) -> Select:
         """Counted on the reviews alone: the join to the partnership (for its name) cannot change
         the number, since every review has one, but would cost a lookup per matching review."""
-        return Review.select().where(self._where).count(database)
+        return Review.select().where(self._where)
+
+    def count(self, database=None, clear_limit=False) -> int:
+        return self.count_query().count(database)
 
     def _page_by_ranges(self) -> Select:
         """The page in one statement, each part an index range read in index order, limited to the
@@ -276,7 +279,7 @@ class _ReviewsWithReturnCounts(ModelSelect):
         today too, so they are the head of the index), then those due later, then those with no
         date. Sorting the parts' few rows gives the overview's order."""
         today = self.today
-        needed = (self._offset or 0) + self._limit
+        needed = self._limit if self._offset is None else self._offset + self._limit
         base = self.clone().limit(needed).offset(None)
         base.overview_order = None
         not_overdue = Review.earliest_awaiting_due_on.is_null() | (Review.earliest_awaiting_due_on >= today)
@@ -303,6 +306,15 @@ class _ReviewsWithReturnCounts(ModelSelect):
             .limit(self._limit)
             .offset(self._offset)
         )
+
+
+def attach_return_counts(reviews: list[Review], today: dt.date) -> None:
+    """Each review gains its requests' counts per display status and `next_due` (one query a page)."""
+    counts = status_counts([review.id for review in reviews], today)
+    for review in reviews:
+        for key, number in counts[review.id].items():
+            setattr(review, key, number)
+        review.next_due = review.next_return_due_on
 
 
 # The review columns the returns overview shows (templates/trawls/partials/overview_table.html).
@@ -341,6 +353,18 @@ def overview(
     query = query.order_by(overdue_first, Review.next_return_due_on.asc(nulls="LAST"), Review.reference)
     query.overview_order = query._order_by
     return query.objects()
+
+
+@prepared
+def _overview(mine, officer, today):
+    return overview(officer_id=officer if mine else None, today=today, columns=OVERVIEW_COLUMNS)
+
+
+def overview_page(*, officer_id: int | None, today: dt.date) -> Page:
+    """The requested page of the returns overview (an officer's open reviews, or all): prepared."""
+    page = paginate(_overview(officer_id is not None), officer=officer_id, today=today)
+    attach_return_counts(page.items, today)
+    return page
 
 
 def no_record_of_contact(review: Review):

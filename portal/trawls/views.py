@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from playhouse.flask_utils import get_object_or_404
 
 from portal.accounts.models import Role
 from portal.audit.service import record
@@ -27,7 +26,6 @@ from portal.web.access import allow, safe_next_url
 from portal.web.exports import csv_response
 from portal.web.forms import CONFLICT_MESSAGE, VersionedForm
 from portal.web.htmx import is_htmx_request, render_page_or_fragment, triggered_by
-from portal.web.pagination import paginate
 
 bp = Blueprint("trawls", __name__)
 
@@ -301,13 +299,7 @@ def record_return(request_id: int, kind: str):
 @allow(*OFFICERS)
 def overview():
     mine = current_user.role is Role.REVIEW_OFFICER and request.args.get("all") != "1"
-    page = paginate(
-        queries.overview(
-            officer_id=current_user.id if mine else None,
-            today=local_today(),
-            columns=queries.OVERVIEW_COLUMNS,
-        )
-    )
+    page = queries.overview_page(officer_id=current_user.id if mine else None, today=local_today())
     return render_page_or_fragment(
         "trawls/overview.html",
         "trawls/partials/overview_table.html",

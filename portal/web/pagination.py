@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from flask import request, url_for
 
+from portal.prepared_queries import PreparedQuery
+
 PAGE_SIZE = 25
 
 
@@ -51,9 +53,14 @@ def requested_page() -> int:
     return max(1, int(raw)) if raw.isdigit() and len(raw) < 7 else 1
 
 
-def paginate(query, size: int = PAGE_SIZE) -> Page:
-    number = requested_page()
-    total = query.count()
-    count = max(1, math.ceil(total / size))
-    number = min(number, count)
-    return Page(items=list(query.paginate(number, size)), number=number, size=size, total=total)
+def paginate(query, size: int = PAGE_SIZE, **values) -> Page:
+    """The requested page of a query: a peewee query, or a prepared one (portal/prepared_queries.py)
+    run with `values`."""
+    prepared = isinstance(query, PreparedQuery)
+    total = (query.counted().scalar(**values) or 0) if prepared else query.count()
+    number = min(requested_page(), max(1, math.ceil(total / size)))
+    if prepared:
+        items = query.paged().rows(limit=size, offset=(number - 1) * size, **values)
+    else:
+        items = list(query.paginate(number, size))
+    return Page(items=items, number=number, size=size, total=total)

@@ -19,7 +19,9 @@ def test_link_sets_the_password_once(app, client):
     user = make_user(Role.AGENCY_LEAD, password=None)
     token = new_token(app, user)
     get_page(client, f"/set-password/{token}", title="Set your password")
-    response = post_form(client, f"/set-password/{token}", {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    response = post_form(
+        client, f"/set-password/{token}", {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    )
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/sign-in")
     assert User.get_by_id(user.id).has_password
@@ -62,7 +64,9 @@ def test_password_rules_are_explained_and_nothing_is_lost(app, client):
     soup = parse(post_form(client, f"/set-password/{token}", {"password": "short", "confirm": "short"}))
     assert error_summary(soup) == ["Password must be 12 characters or more"]
     soup = parse(
-        post_form(client, f"/set-password/{token}", {"password": NEW_PASSWORD, "confirm": "different-words-here"})
+        post_form(
+            client, f"/set-password/{token}", {"password": NEW_PASSWORD, "confirm": "different-words-here"}
+        )
     )
     assert error_summary(soup) == ["Passwords must match"]
     assert SetPasswordToken.get().used_at is None  # a failed attempt does not use up the link

@@ -69,9 +69,12 @@ def test_security_codes_count_toward_the_same_throttle(throttle_only, app, clien
         post_form(client, SECURITY_CODE_URL, {"code": "000001"})
         refused = post_form(client, SECURITY_CODE_URL, {"code": "000002"})
     assert refused.status_code == 200
-    assert AuditEvent.select().where(
-        AuditEvent.action == "two_factor_code_refused", AuditEvent.detail["reason"] == "throttled"
-    ).count() >= 1
+    assert (
+        AuditEvent.select()
+        .where(AuditEvent.action == "two_factor_code_refused", AuditEvent.detail["reason"] == "throttled")
+        .count()
+        >= 1
+    )
 
 
 def test_concurrent_guesses_never_get_past_the_limit(throttle_only, app):

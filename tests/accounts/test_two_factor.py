@@ -51,10 +51,14 @@ def test_first_sign_in_sets_up_the_app_and_shows_recovery_codes_once(client):
     key = soup.select_one("#two-factor-manual-key").get_text().replace(" ", "")
     assert len(key) == 32
     # The same key on a reload (it lives, encrypted, in this browser's session until confirmed).
-    assert get_page(client, SET_UP_URL).select_one("#two-factor-manual-key").get_text().replace(" ", "") == key
+    assert (
+        get_page(client, SET_UP_URL).select_one("#two-factor-manual-key").get_text().replace(" ", "") == key
+    )
     assert User.get_by_id(user.id).totp_secret is None
 
-    wrong = post_form(client, SET_UP_URL, {"code": "000000" if pyotp.TOTP(key).now() != "000000" else "111111"})
+    wrong = post_form(
+        client, SET_UP_URL, {"code": "000000" if pyotp.TOTP(key).now() != "000000" else "111111"}
+    )
     assert wrong.status_code == 200
     assert field_error(parse(wrong), "code").startswith("Enter a correct security code")
     assert client.get("/").status_code == 302  # still not signed in
@@ -98,7 +102,9 @@ def test_a_code_works_once_and_within_one_step_of_drift(app):
         client = app.test_client()
         password_step(client, user)
         assert post_form(client, SECURITY_CODE_URL, {"code": code_at(STEP)}).status_code == 200
-    reasons = [e.detail["reason"] for e in AuditEvent.select().where(AuditEvent.action == "two_factor_code_refused")]
+    reasons = [
+        e.detail["reason"] for e in AuditEvent.select().where(AuditEvent.action == "two_factor_code_refused")
+    ]
     assert reasons == ["wrong_code", "wrong_code", "reused_code", "reused_code"]
 
 

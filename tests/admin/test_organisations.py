@@ -13,12 +13,19 @@ def as_admin(client):
 
 def test_add_and_edit_a_partnership(client):
     as_admin(client)
-    assert post_form(client, "/admin/partnerships/new", {"name": "Testvale CSP", "active": "y"}).status_code == 302
+    assert (
+        post_form(client, "/admin/partnerships/new", {"name": "Testvale CSP", "active": "y"}).status_code
+        == 302
+    )
     partnership = Partnership.get(Partnership.name == "Testvale CSP")
-    response = post_form(client, f"/admin/partnerships/{partnership.id}", {"name": "Testvale CSP", "version": 1})
+    response = post_form(
+        client, f"/admin/partnerships/{partnership.id}", {"name": "Testvale CSP", "version": 1}
+    )
     assert response.status_code == 302
     assert Partnership.get_by_id(partnership.id).active is False
-    events = [(e.action, e.detail) for e in AuditEvent.select().where(AuditEvent.object_type == "partnership")]
+    events = [
+        (e.action, e.detail) for e in AuditEvent.select().where(AuditEvent.object_type == "partnership")
+    ]
     assert events == [("partnership_created", {}), ("partnership_updated", {"changed": ["active"]})]
 
 
@@ -35,7 +42,9 @@ def test_partnership_name_is_required_and_unique(client):
 
 def test_add_an_agency_with_errors_then_fixed(client):
     as_admin(client)
-    soup = parse(post_form(client, "/admin/agencies/new", {"name": "New Agency", "sector": "", "contact_email": "bad"}))
+    soup = parse(
+        post_form(client, "/admin/agencies/new", {"name": "New Agency", "sector": "", "contact_email": "bad"})
+    )
     assert error_summary(soup) == [
         "Select a sector",
         "Enter an email address in the correct format, like name@example.org",
@@ -48,13 +57,21 @@ def test_add_an_agency_with_errors_then_fixed(client):
     )
     assert response.status_code == 302
     agency = Agency.get(Agency.name == "New Agency")
-    assert (agency.sector, agency.contact_email, agency.active) == (Sector.HOUSING, "team@agency.example", True)
+    assert (agency.sector, agency.contact_email, agency.active) == (
+        Sector.HOUSING,
+        "team@agency.example",
+        True,
+    )
     assert AuditEvent.get(AuditEvent.action == "agency_created").detail == {"sector": "housing"}
 
 
 def test_agency_sector_must_be_one_of_ours(client):
     as_admin(client)
-    soup = parse(post_form(client, "/admin/agencies/new", {"name": "X", "sector": "aliens", "contact_email": "a@b.example"}))
+    soup = parse(
+        post_form(
+            client, "/admin/agencies/new", {"name": "X", "sector": "aliens", "contact_email": "a@b.example"}
+        )
+    )
     assert error_summary(soup) == ["Select a sector"]
     assert not Agency.select().exists()
 

@@ -16,7 +16,12 @@ def test_add_an_agency_lead_sends_a_set_password_link(app, client, mailbox):
     response = post_form(
         client,
         "/admin/users/new",
-        {"full_name": "Quinn Example", "email": "Quinn@Agency.Example", "role": "agency_lead", "agency": agency.id},
+        {
+            "full_name": "Quinn Example",
+            "email": "Quinn@Agency.Example",
+            "role": "agency_lead",
+            "agency": agency.id,
+        },
     )
     assert response.status_code == 200
     soup = parse(response)
@@ -42,7 +47,9 @@ def test_add_an_agency_lead_sends_a_set_password_link(app, client, mailbox):
 
 def test_validation_errors_keep_what_was_typed(client):
     admin_client(client)
-    response = post_form(client, "/admin/users/new", {"full_name": "Kept Name", "email": "not-an-email", "role": ""})
+    response = post_form(
+        client, "/admin/users/new", {"full_name": "Kept Name", "email": "not-an-email", "role": ""}
+    )
     soup = parse(response)
     assert error_summary(soup) == [
         "Enter an email address in the correct format, like name@example.org",
@@ -55,9 +62,17 @@ def test_validation_errors_keep_what_was_typed(client):
 
 def test_agency_lead_needs_an_agency_and_csp_team_a_partnership(client):
     admin_client(client)
-    soup = parse(post_form(client, "/admin/users/new", {"full_name": "A B", "email": "ab@x.example", "role": "agency_lead"}))
+    soup = parse(
+        post_form(
+            client, "/admin/users/new", {"full_name": "A B", "email": "ab@x.example", "role": "agency_lead"}
+        )
+    )
     assert field_error(soup, "agency") == "Select the agency this lead answers for"
-    soup = parse(post_form(client, "/admin/users/new", {"full_name": "A B", "email": "ab@x.example", "role": "csp_team"}))
+    soup = parse(
+        post_form(
+            client, "/admin/users/new", {"full_name": "A B", "email": "ab@x.example", "role": "csp_team"}
+        )
+    )
     assert field_error(soup, "partnership") == "Select the partnership this person works for"
 
 
@@ -65,7 +80,9 @@ def test_email_must_be_unique_whatever_its_case(client):
     admin_client(client)
     make_user(email="taken@portal.example")
     soup = parse(
-        post_form(client, "/admin/users/new", {"full_name": "A B", "email": "TAKEN@portal.example", "role": "admin"})
+        post_form(
+            client, "/admin/users/new", {"full_name": "A B", "email": "TAKEN@portal.example", "role": "admin"}
+        )
     )
     assert field_error(soup, "email") == "An account with this email address already exists"
 
@@ -100,7 +117,9 @@ def test_a_stale_edit_is_a_conflict_not_an_overwrite(client):
     user = make_user(full_name="Original Name")
     stale = user.version
     form = {"email": user.email, "role": "review_officer", "version": stale}
-    assert post_form(client, f"/admin/users/{user.id}", {**form, "full_name": "First Save"}).status_code == 302
+    assert (
+        post_form(client, f"/admin/users/{user.id}", {**form, "full_name": "First Save"}).status_code == 302
+    )
     response = post_form(client, f"/admin/users/{user.id}", {**form, "full_name": "Second Save"})
     assert response.status_code == 409
     soup = parse(response)
@@ -116,7 +135,12 @@ def test_deactivate_and_reactivate(client):
     assert User.get_by_id(user.id).active is False
     post_form(client, f"/admin/users/{user.id}/reactivate", {"version": user.version + 1})
     assert User.get_by_id(user.id).active is True
-    actions = [e.action for e in AuditEvent.select().where(AuditEvent.object_type == "user", AuditEvent.object_id == str(user.id))]
+    actions = [
+        e.action
+        for e in AuditEvent.select().where(
+            AuditEvent.object_type == "user", AuditEvent.object_id == str(user.id)
+        )
+    ]
     assert actions == ["user_deactivated", "user_reactivated"]
 
 
@@ -131,7 +155,12 @@ def test_reset_access_sends_a_new_single_use_link(app, client, mailbox):
     user = make_user()
     soup = parse(post_form(client, f"/admin/users/{user.id}/reset-access", {"version": user.version}))
     assert soup.select_one("#set-password-link")
-    assert SetPasswordToken.select().where(SetPasswordToken.user == user, SetPasswordToken.used_at.is_null()).count() == 1
+    assert (
+        SetPasswordToken.select()
+        .where(SetPasswordToken.user == user, SetPasswordToken.used_at.is_null())
+        .count()
+        == 1
+    )
     send_queued_mail(app)
     assert len(mailbox.messages()) == 1
 
@@ -156,7 +185,13 @@ def test_tampered_choices_get_clear_errors_not_a_crash(client):
         post_form(
             client,
             "/admin/users/new",
-            {"full_name": "A B", "email": "ab@x.example", "role": "superuser", "agency": "abc", "partnership": "-1"},
+            {
+                "full_name": "A B",
+                "email": "ab@x.example",
+                "role": "superuser",
+                "agency": "abc",
+                "partnership": "-1",
+            },
         )
     )
     assert error_summary(soup) == [

@@ -116,9 +116,7 @@ def assert_accessible(page, axe_source: str) -> None:
 
 def open_page(session, path: str):
     response = session.goto(path)
-    assert response is not None and response.status == 200, (
-        f"{path} answered {response and response.status}"
-    )
+    assert response is not None and response.status == 200, f"{path} answered {response and response.status}"
     expect(session.page.locator("h1")).to_have_count(1)
     return session.page
 
@@ -217,7 +215,13 @@ def _lead_request_id() -> int:
 
     with db.database.connection_context():
         lead = User.get(User.email == demo_user(Role.AGENCY_LEAD).email)
-        return TrawlRequest.select().where(TrawlRequest.agency == lead.agency_id).order_by(TrawlRequest.id).first().id
+        return (
+            TrawlRequest.select()
+            .where(TrawlRequest.agency == lead.agency_id)
+            .order_by(TrawlRequest.id)
+            .first()
+            .id
+        )
 
 
 OFFICER_PAGES = {

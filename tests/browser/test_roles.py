@@ -45,9 +45,7 @@ def test_sign_in_navigation_and_sign_out(browser_session, user):
     expect(page).to_have_url(browser_session.url("/"))
     expect(page).to_have_title(re.compile(r"^Home – "))
     expect(page.get_by_role("heading", level=1)).to_have_text("Review portal")
-    expect(page.locator("main")).to_contain_text(
-        f"Signed in as {user.full_name}, {user.role.label.lower()}"
-    )
+    expect(page.locator("main")).to_contain_text(f"Signed in as {user.full_name}, {user.role.label.lower()}")
     expect(page.locator(".app-service-navigation__user")).to_have_text(user.full_name)
     # GOV.UK Frontend ran under the CSP (portal.js adds this class, and initAll needs it).
     expect(page.locator("body")).to_have_class(re.compile(r"\bgovuk-frontend-supported\b"))
@@ -66,9 +64,7 @@ def test_sign_in_navigation_and_sign_out(browser_session, user):
 
     # The session is gone: the home page sends the browser back to sign in.
     browser_session.goto("/")
-    expect(page).to_have_url(
-        re.compile(re.escape(browser_session.url("/sign-in")) + r"\?next=(/|%2F)$")
-    )
+    expect(page).to_have_url(re.compile(re.escape(browser_session.url("/sign-in")) + r"\?next=(/|%2F)$"))
     expect(page.get_by_label("Email address")).to_be_visible()
 
 
@@ -130,9 +126,7 @@ def test_page_watch_reports_csp_violations_and_console_errors(browser_session):
         )
     page.wait_for_function("() => window.__cspViolations.length > 0")
     watch.collect(page)
-    assert page.evaluate("() => window.__ranInline === undefined"), (
-        "the CSP let an inline script run"
-    )
+    assert page.evaluate("() => window.__ranInline === undefined"), "the CSP let an inline script run"
     assert [v["directive"] for v in watch.csp_violations] == ["script-src-elem"]
     assert any("deliberate console error" in text for text in watch.console_errors)
     # Chromium also logs the refusal itself as a console error.

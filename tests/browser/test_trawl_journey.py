@@ -13,7 +13,9 @@ pytestmark = pytest.mark.browser
 
 
 def lead_email(agency_name: str) -> str:
-    return next(email for email, _, role, agency, _ in USERS if role is Role.AGENCY_LEAD and agency == agency_name)
+    return next(
+        email for email, _, role, agency, _ in USERS if role is Role.AGENCY_LEAD and agency == agency_name
+    )
 
 
 def count(page, status: str):
@@ -29,7 +31,9 @@ def test_issue_answer_and_watch_the_dashboard(open_session):
     officer.goto("/reviews/new")
     page.get_by_label("Domestic abuse related death review (DArDR)").check()
     page.get_by_label("Short title").fill("Z.Q. 2026")
-    page.get_by_label("Community safety partnership").select_option(label="Greyholt Community Safety Partnership")
+    page.get_by_label("Community safety partnership").select_option(
+        label="Greyholt Community Safety Partnership"
+    )
     notified = page.get_by_role("group", name="Date the partnership was notified")
     notified.get_by_label("Day").fill("2")
     notified.get_by_label("Month").fill("11")
@@ -62,8 +66,13 @@ def test_issue_answer_and_watch_the_dashboard(open_session):
     police.goto("/inbox")
     police.page.get_by_role("link", name=f"{reference}, trawl 1").click()
     police.page.get_by_role("button", name="Send a nil return").click()
-    for label in ("Each person's name", "Their alternative spellings and aliases", "Their dates of birth",
-                  "Paper records", "Electronic records"):
+    for label in (
+        "Each person's name",
+        "Their alternative spellings and aliases",
+        "Their dates of birth",
+        "Paper records",
+        "Electronic records",
+    ):
         police.page.get_by_label(label).check()
     police.page.get_by_role("button", name="Send nil return").click()
     expect(police.page.locator(".govuk-notification-banner")).to_contain_text("Your return has been sent")
@@ -73,8 +82,13 @@ def test_issue_answer_and_watch_the_dashboard(open_session):
     health.goto("/inbox")
     health.page.get_by_role("link", name=f"{reference}, trawl 1").click()
     health.page.get_by_role("button", name="Send a summary of involvement").click()
-    health.page.get_by_label("Summary of involvement").fill("One emergency attendance in 2025; records secured.")
-    for legend, (day, month, year) in (("First contact", ("3", "2", "2025")), ("Last contact", ("3", "2", "2025"))):
+    health.page.get_by_label("Summary of involvement").fill(
+        "One emergency attendance in 2025; records secured."
+    )
+    for legend, (day, month, year) in (
+        ("First contact", ("3", "2", "2025")),
+        ("Last contact", ("3", "2", "2025")),
+    ):
         group = health.page.get_by_role("group", name=legend)
         group.get_by_label("Day").fill(day)
         group.get_by_label("Month").fill(month)
@@ -90,7 +104,9 @@ def test_issue_answer_and_watch_the_dashboard(open_session):
     assert page.evaluate("window.__stillTheSamePage") is True
 
     # Accepting inline updates the row and the counts, still without a reload.
-    page.locator("#dashboard-results tr", has_text="Northvale Police").get_by_role("button", name="Accept").click()
+    page.locator("#dashboard-results tr", has_text="Northvale Police").get_by_role(
+        "button", name="Accept"
+    ).click()
     expect(count(page, "accepted")).to_have_text("1")
     expect(count(page, "nil_return")).to_have_text("0")
     expect(page.locator("#dashboard-results tr", has_text="Northvale Police")).to_contain_text("Accepted")

@@ -34,7 +34,12 @@ def new_person() -> str:
     from portal.accounts.passwords import hash_password
 
     email = f"new.starter.{uuid.uuid4().hex[:8]}@northvale.example"
-    User.create(email=email, full_name="Nia Starter", role=Role.REVIEW_OFFICER, password_hash=hash_password(DEMO_PASSWORD))
+    User.create(
+        email=email,
+        full_name="Nia Starter",
+        role=Role.REVIEW_OFFICER,
+        password_hash=hash_password(DEMO_PASSWORD),
+    )
     return email
 
 

@@ -50,14 +50,14 @@ def _payloads() -> list[str]:
         "<iframe src=javascript:__xss({n})>",
         "<iframe srcdoc='<script>parent.__xss({n})</script>'>",
         "<a href=javascript:__xss({n})>link {n}</a>",
-        "<a href=\"jav&#x09;ascript:__xss({n})\">tab {n}</a>",
+        '<a href="jav&#x09;ascript:__xss({n})">tab {n}</a>',
         "<details open ontoggle=__xss({n})>",
         "<input autofocus onfocus=__xss({n})>",
         "<video><source onerror=__xss({n})></video>",
         "<math><mtext><table><mglyph><style><img src=x onerror=__xss({n})>",
-        "\"><script>__xss({n})</script>",
+        '"><script>__xss({n})</script>',
         "'><img src=x onerror=__xss({n})>",
-        "\" onmouseover=\"__xss({n})\" x=\"",
+        '" onmouseover="__xss({n})" x="',
         "' autofocus onfocus='__xss({n})' x='",
         "</textarea><script>__xss({n})</script>",
         "</title><script>__xss({n})</script>",
@@ -78,11 +78,11 @@ def _payloads() -> list[str]:
         "{{{{7*7}}}}<{n}>${{__xss({n})}}",
         "javascript:__xss({n})",
         "<scr<script>ipt>__xss({n})</scr</script>ipt>",
-        "<IMG SRC=\"jav\tascript:__xss({n});\">",
+        '<IMG SRC="jav\tascript:__xss({n});">',
         "<svg/onload=__xss({n})//",
         "%3Cscript%3E__xss({n})%3C/script%3E",
         "&lt;script&gt;__xss({n})&lt;/script&gt;",
-        "<noscript><p title=\"</noscript><img src=x onerror=__xss({n})>\">",
+        '<noscript><p title="</noscript><img src=x onerror=__xss({n})>">',
         "<a href=//{a}/{n} ping=//{a}/{n}>p{n}</a>",
     ]
     payloads = []
@@ -116,40 +116,71 @@ def xss_world(live_app):
         officer = User.get(User.email == demo_user(Role.REVIEW_OFFICER).email)
         partnership = Partnership.create(name=f"XSS {PAYLOADS[0]}"[:120])
         agencies = [
-            Agency.create(name=f"{n:03d} {p}"[:160], sector=Sector.OTHER, contact_email=f"xss{n}@agency.example")
+            Agency.create(
+                name=f"{n:03d} {p}"[:160], sector=Sector.OTHER, contact_email=f"xss{n}@agency.example"
+            )
             for n, p in enumerate(PAYLOADS)
         ]
         review = Review.create(
-            reference="DHR-2026-XSS", kind=ReviewKind.DHR, title=PAYLOADS[16][:80], partnership=partnership,
-            review_officer=officer, date_notified=dt.date(2026, 3, 1),
+            reference="DHR-2026-XSS",
+            kind=ReviewKind.DHR,
+            title=PAYLOADS[16][:80],
+            partnership=partnership,
+            review_officer=officer,
+            date_notified=dt.date(2026, 3, 1),
         )
         for start in range(0, len(PAYLOADS), 4):
-            chunk = (PAYLOADS[start:start + 4] + PAYLOADS[:4])[:4]
+            chunk = (PAYLOADS[start : start + 4] + PAYLOADS[:4])[:4]
             Subject.create(
-                review=review, role=SubjectRole.DECEASED if start == 0 else SubjectRole.HOUSEHOLD_MEMBER,
-                full_name=chunk[0][:120], aliases=chunk[1], address_at_time=chunk[2],
-                previous_addresses="\n".join(chunk), relationship_to_deceased=chunk[3][:120],
+                review=review,
+                role=SubjectRole.DECEASED if start == 0 else SubjectRole.HOUSEHOLD_MEMBER,
+                full_name=chunk[0][:120],
+                aliases=chunk[1],
+                address_at_time=chunk[2],
+                previous_addresses="\n".join(chunk),
+                relationship_to_deceased=chunk[3][:120],
             )
         everything = "\n\n".join(PAYLOADS)
         service.issue_trawl(
             review, [a.id for a in agencies], officer, purpose=TrawlPurpose.INITIAL, instructions=everything
         )
         first, second = (TrawlRequest.get(TrawlRequest.agency == a) for a in agencies[:2])
-        service.request_extension(second, second.version, everything, second.due_date + dt.timedelta(days=9), officer)
+        service.request_extension(
+            second, second.version, everything, second.due_date + dt.timedelta(days=9), officer
+        )
         service.submit_return(
-            first, first.version, ReturnKind.INVOLVEMENT,
-            {"summary": everything, "contact_from": dt.date(2025, 1, 4), "contact_to": dt.date(2025, 2, 9),
-             "contact_outside_scope": True, "contact_outside_scope_note": everything, "records_secured": True,
-             "personal_interest": True, "personal_interest_note": everything},
-            officer, received_by=ReceivedBy.EMAIL,
+            first,
+            first.version,
+            ReturnKind.INVOLVEMENT,
+            {
+                "summary": everything,
+                "contact_from": dt.date(2025, 1, 4),
+                "contact_to": dt.date(2025, 2, 9),
+                "contact_outside_scope": True,
+                "contact_outside_scope_note": everything,
+                "records_secured": True,
+                "personal_interest": True,
+                "personal_interest_note": everything,
+            },
+            officer,
+            received_by=ReceivedBy.EMAIL,
         )
         lead = User.create(
-            email="xss.lead@northvale.example", full_name=PAYLOADS[2][:120], role=Role.AGENCY_LEAD,
-            agency=agencies[1], password_hash=hash_password(DEMO_PASSWORD),
-            totp_secret=seal(BROWSER_TOTP_SECRET), totp_enrolled_at=utcnow(),
+            email="xss.lead@northvale.example",
+            full_name=PAYLOADS[2][:120],
+            role=Role.AGENCY_LEAD,
+            agency=agencies[1],
+            password_hash=hash_password(DEMO_PASSWORD),
+            totp_secret=seal(BROWSER_TOTP_SECRET),
+            totp_enrolled_at=utcnow(),
         )
         Agency.update(active=False).where(Agency.id.in_([a.id for a in agencies])).execute()
-    return {"review": review.id, "requests": (first.id, second.id), "lead": lead.email, "subject": Subject.select().where(Subject.review == review).first().id}
+    return {
+        "review": review.id,
+        "requests": (first.id, second.id),
+        "lead": lead.email,
+        "subject": Subject.select().where(Subject.review == review).first().id,
+    }
 
 
 class Trap:
@@ -242,7 +273,9 @@ def test_no_payload_runs_anywhere(open_session, xss_world):
 
 
 def _chunks(size: int) -> list[list[str]]:
-    return [(PAYLOADS[start : start + size] + PAYLOADS[:size])[:size] for start in range(0, len(PAYLOADS), size)]
+    return [
+        (PAYLOADS[start : start + size] + PAYLOADS[:size])[:size] for start in range(0, len(PAYLOADS), size)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -286,34 +319,62 @@ def later_world(live_app, xss_world):
         for chunk in _chunks(6):
             members.append(
                 FamilyMember.create(
-                    review=review, referred_to_as=chunk[0][:120], initials="X.", relationship=chunk[1][:120],
-                    participation=Participation.ENGAGED, preferred_route=ContactRoute.ADVOCATE,
-                    route_details=chunk[2][:200], language=chunk[3][:80], interpreter_needed=True,
-                    safety_concern=True, safety_note=chunk[4], notes=chunk[5], created_by=officer,
+                    review=review,
+                    referred_to_as=chunk[0][:120],
+                    initials="X.",
+                    relationship=chunk[1][:120],
+                    participation=Participation.ENGAGED,
+                    preferred_route=ContactRoute.ADVOCATE,
+                    route_details=chunk[2][:200],
+                    language=chunk[3][:80],
+                    interpreter_needed=True,
+                    safety_concern=True,
+                    safety_note=chunk[4],
+                    notes=chunk[5],
+                    created_by=officer,
                 )
             )
         entries = []
         for number, chunk in enumerate(_chunks(3)[:8]):
             entry = FamilyContactEntry.create(
-                review=review, contacted_at=dt.datetime(2026, 3, 1 + number, 10, 0), made_by=chunk[0][:120],
-                route=ContactRoute.ADVOCATE, method=ContactMethod.PHONE, purpose=ContactPurpose.PROGRESS_UPDATE,
-                summary=chunk[1] if number else everything, outcome=chunk[2], recorded_by=officer,
-                entered_in_error=number == 1, error_reason=everything if number == 1 else "",
-                error_marked_by=officer if number == 1 else None, version=2,
+                review=review,
+                contacted_at=dt.datetime(2026, 3, 1 + number, 10, 0),
+                made_by=chunk[0][:120],
+                route=ContactRoute.ADVOCATE,
+                method=ContactMethod.PHONE,
+                purpose=ContactPurpose.PROGRESS_UPDATE,
+                summary=chunk[1] if number else everything,
+                outcome=chunk[2],
+                recorded_by=officer,
+                entered_in_error=number == 1,
+                error_reason=everything if number == 1 else "",
+                error_marked_by=officer if number == 1 else None,
+                version=2,
             )
             FamilyContactEntryMember.create(entry=entry, member=members[number % len(members)])
             entries.append(entry)
-        old = entries[0].snapshot(members[:2]) | {"summary": everything, "outcome": everything, "made_by": PAYLOADS[5]}
+        old = entries[0].snapshot(members[:2]) | {
+            "summary": everything,
+            "outcome": everything,
+            "made_by": PAYLOADS[5],
+        }
         FamilyContactEntryVersion.create(
-            entry=entries[0], version=1, values=old, changed=["members", "made_by", "summary", "outcome"],
+            entry=entries[0],
+            version=1,
+            values=old,
+            changed=["members", "made_by", "summary", "outcome"],
             changed_by=officer,
         )
 
         partnership = review.partnership
         team = User.create(
-            email="xss.team@northvale.example", full_name=PAYLOADS[6][:120], role=Role.CSP_TEAM,
-            partnership=partnership, password_hash=hash_password(DEMO_PASSWORD),
-            totp_secret=seal(BROWSER_TOTP_SECRET), totp_enrolled_at=utcnow(),
+            email="xss.team@northvale.example",
+            full_name=PAYLOADS[6][:120],
+            role=Role.CSP_TEAM,
+            partnership=partnership,
+            password_hash=hash_password(DEMO_PASSWORD),
+            totp_secret=seal(BROWSER_TOTP_SECRET),
+            totp_enrolled_at=utcnow(),
         )
         lead = User.get(User.email == xss_world["lead"])
         ReviewMediaContact.create(
@@ -322,30 +383,59 @@ def later_world(live_app, xss_world):
         now = utcnow().replace(microsecond=0)
         inquiries = {}
         for number, status in enumerate(
-            (InquiryStatus.ROUTED, InquiryStatus.RESPONSE_DRAFTED, InquiryStatus.RESPONDED,
-             InquiryStatus.CLOSED_NO_COMMENT)
+            (
+                InquiryStatus.ROUTED,
+                InquiryStatus.RESPONSE_DRAFTED,
+                InquiryStatus.RESPONDED,
+                InquiryStatus.CLOSED_NO_COMMENT,
+            )
         ):
             chunk = _chunks(6)[number]
             inquiry = MediaInquiry.create(
-                received_at=now - dt.timedelta(hours=3), received_by_agency=lead.agency_id,
-                received_by_name=chunk[0][:120], outlet=chunk[1][:160], journalist_name=chunk[2][:120],
-                journalist_email=chunk[3][:254], journalist_phone=chunk[4][:40], question=everything,
-                deadline_at=now + dt.timedelta(hours=2 + 30 * number), review=review,
-                topic=Topic.REVIEW_IN_PROGRESS, logged_by=lead, logged_by_agency=lead.agency_id, status=status,
-                owner=officer, routed_at=now, draft_response=everything if number else "",
-                drafted_by=officer if number else None, drafted_at=now if number else None,
-                approved_by=team if number == 2 else None, approved_at=now if number == 2 else None,
-                approval_note=everything if number == 2 else "", sent_response=everything if number == 2 else "",
-                responded_by=officer if number == 2 else None, responded_at=now if number == 2 else None,
-                close_reason=everything if number == 3 else "", closed_by=officer if number == 3 else None,
+                received_at=now - dt.timedelta(hours=3),
+                received_by_agency=lead.agency_id,
+                received_by_name=chunk[0][:120],
+                outlet=chunk[1][:160],
+                journalist_name=chunk[2][:120],
+                journalist_email=chunk[3][:254],
+                journalist_phone=chunk[4][:40],
+                question=everything,
+                deadline_at=now + dt.timedelta(hours=2 + 30 * number),
+                review=review,
+                topic=Topic.REVIEW_IN_PROGRESS,
+                logged_by=lead,
+                logged_by_agency=lead.agency_id,
+                status=status,
+                owner=officer,
+                routed_at=now,
+                draft_response=everything if number else "",
+                drafted_by=officer if number else None,
+                drafted_at=now if number else None,
+                approved_by=team if number == 2 else None,
+                approved_at=now if number == 2 else None,
+                approval_note=everything if number == 2 else "",
+                sent_response=everything if number == 2 else "",
+                responded_by=officer if number == 2 else None,
+                responded_at=now if number == 2 else None,
+                close_reason=everything if number == 3 else "",
+                closed_by=officer if number == 3 else None,
                 closed_at=now if number == 3 else None,
             )
             InquiryRecipient.create(
-                inquiry=inquiry, kind=RecipientKind.PANEL_CHAIR, email="chair@panel.example", name=chunk[5][:160]
+                inquiry=inquiry,
+                kind=RecipientKind.PANEL_CHAIR,
+                email="chair@panel.example",
+                name=chunk[5][:160],
             )
-            InquiryEvent.create(inquiry=inquiry, actor=lead, from_status=None, to_status=InquiryStatus.RECEIVED)
             InquiryEvent.create(
-                inquiry=inquiry, actor=officer, from_status=InquiryStatus.RECEIVED, to_status=status, note=everything
+                inquiry=inquiry, actor=lead, from_status=None, to_status=InquiryStatus.RECEIVED
+            )
+            InquiryEvent.create(
+                inquiry=inquiry,
+                actor=officer,
+                from_status=InquiryStatus.RECEIVED,
+                to_status=status,
+                note=everything,
             )
             inquiries[status] = inquiry.id
 
@@ -354,16 +444,25 @@ def later_world(live_app, xss_world):
             data = pdf_bytes("Anonymised XSS report")
             documents.append(
                 PublishedDocument.create(
-                    review=review, kind=kind, stored_name=storage.save(data, live_app.config),
-                    original_name=PAYLOADS[8 + len(documents)][:120], size_bytes=len(data), sha256="0" * 64,
+                    review=review,
+                    kind=kind,
+                    stored_name=storage.save(data, live_app.config),
+                    original_name=PAYLOADS[8 + len(documents)][:120],
+                    size_bytes=len(data),
+                    sha256="0" * 64,
                     uploaded_by=officer,
                 ).id
             )
         Review.update(
-            stage=Stage.PUBLISHED, cleared_on=today - dt.timedelta(days=60),
-            publication_planned_on=today - dt.timedelta(days=40), published_on=today - dt.timedelta(days=30),
-            removal_due_on=today + dt.timedelta(days=335), held_until=today + dt.timedelta(days=400),
-            hold_reason=everything, report_available_at=everything, lead_press_office=lead.agency_id,
+            stage=Stage.PUBLISHED,
+            cleared_on=today - dt.timedelta(days=60),
+            publication_planned_on=today - dt.timedelta(days=40),
+            published_on=today - dt.timedelta(days=30),
+            removal_due_on=today + dt.timedelta(days=335),
+            held_until=today + dt.timedelta(days=400),
+            hold_reason=everything,
+            report_available_at=everything,
+            lead_press_office=lead.agency_id,
         ).where(Review.id == review.id).execute()
     return {
         "members": [m.id for m in members],
@@ -419,7 +518,11 @@ def test_no_payload_runs_in_family_media_or_publication(open_session, xss_world,
     officer.page.wait_for_timeout(300)
     for payload in PAYLOADS[:3]:
         quoted = quote(payload)
-        _visit(officer, trap, f"/media-inquiries?status={quoted}&reference={quoted}&agency={quoted}&page={quoted}")
+        _visit(
+            officer,
+            trap,
+            f"/media-inquiries?status={quoted}&reference={quoted}&agency={quoted}&page={quoted}",
+        )
         _visit(officer, trap, f"/media-inquiries?review={quoted}")
         _visit(officer, trap, f"/media-inquiries/reviews/{review}/contact?next={quoted}")
         _visit(officer, trap, f"/published?page={quoted}")
@@ -459,7 +562,11 @@ def test_no_payload_runs_in_family_media_or_publication(open_session, xss_world,
     lead = open_session()
     lead_trap = Trap(lead)
     lead.sign_in(xss_world["lead"], DEMO_PASSWORD)
-    for path in ("/media-inquiries?status=all", "/media-inquiries/new", *(f"/media-inquiries/{i}" for i in inquiries.values())):
+    for path in (
+        "/media-inquiries?status=all",
+        "/media-inquiries/new",
+        *(f"/media-inquiries/{i}" for i in inquiries.values()),
+    ):
         _visit(lead, lead_trap, path)
     lead_trap.check()
 

@@ -57,7 +57,9 @@ def test_suspension_moves_the_deadline_and_is_shown():
         Suspension(started_on=D(2026, 6, 1), ended_on=None),  # still suspended
     ]
     today = D(2026, 6, 11)
-    item = by_name(timescales(r, suspensions, today, CONFIG, WorkingDayCalendar()))["Overview report to the Home Office"]
+    item = by_name(timescales(r, suspensions, today, CONFIG, WorkingDayCalendar()))[
+        "Overview report to the Home Office"
+    ]
     assert item.suspended_days == 40
     assert item.planned == D(2026, 7, 10) and item.due == D(2026, 8, 19)
     assert item.state == "on_track"

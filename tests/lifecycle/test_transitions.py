@@ -27,7 +27,9 @@ def fresh(review) -> Review:
 def walk(review, actor, *steps):
     for target, values in steps:
         # The family milestones have their own tests (tests/family_contact); here they are waived.
-        service.move(fresh(review), fresh(review).version, target, values, actor, accept_missing_milestones=True)
+        service.move(
+            fresh(review), fresh(review).version, target, values, actor, accept_missing_milestones=True
+        )
     return fresh(review)
 
 
@@ -49,10 +51,16 @@ def test_the_whole_life_of_a_review(ctx):
         (Stage.REPORT_IN_PROGRESS, {}),
         (Stage.FAMILY_REVIEW_OF_DRAFT, {}),
         (Stage.SUBMITTED_TO_HOME_OFFICE, {"report_submitted_on": D(2026, 9, 1)}),
-        (Stage.RETURNED_FOR_AMENDMENT, {"returned_on": D(2026, 10, 1), "feedback_summary": "Tighten the action plan"}),
+        (
+            Stage.RETURNED_FOR_AMENDMENT,
+            {"returned_on": D(2026, 10, 1), "feedback_summary": "Tighten the action plan"},
+        ),
         (Stage.RESUBMITTED, {"resubmitted_on": D(2026, 10, 20)}),
         (Stage.CLEARED, {"cleared_on": D(2026, 11, 2)}),
-        (Stage.PUBLICATION_PLANNED, {"publication_planned_on": D(2026, 12, 1), "lead_press_office": agency.id}),
+        (
+            Stage.PUBLICATION_PLANNED,
+            {"publication_planned_on": D(2026, 12, 1), "lead_press_office": agency.id},
+        ),
     )
     assert review.stage is Stage.PUBLICATION_PLANNED
     assert (review.decision_outcome, review.decision_on, review.cleared_on) == (
@@ -76,18 +84,40 @@ def test_refused_moves(ctx):
     with pytest.raises(service.LifecycleError, match="Select the decision"):
         service.move(review, review.version, Stage.COMMISSIONED, {"decision_on": D(2026, 3, 1)}, officer)
     with pytest.raises(service.LifecycleError, match="does not commission"):
-        service.move(review, review.version, Stage.COMMISSIONED,
-                     {"decision_outcome": DecisionOutcome.NO_REVIEW, "decision_on": D(2026, 3, 1)}, officer)
+        service.move(
+            review,
+            review.version,
+            Stage.COMMISSIONED,
+            {"decision_outcome": DecisionOutcome.NO_REVIEW, "decision_on": D(2026, 3, 1)},
+            officer,
+        )
     with pytest.raises(service.LifecycleError, match="Home Office was told"):
-        service.move(review, review.version, Stage.NOT_COMMISSIONED,
-                     {"decision_outcome": DecisionOutcome.NO_REVIEW, "decision_on": D(2026, 3, 1)}, officer)
+        service.move(
+            review,
+            review.version,
+            Stage.NOT_COMMISSIONED,
+            {"decision_outcome": DecisionOutcome.NO_REVIEW, "decision_on": D(2026, 3, 1)},
+            officer,
+        )
     with pytest.raises(StaleRecordError):
-        service.move(review, review.version - 1, Stage.NOT_COMMISSIONED,
-                     {"decision_outcome": "no_review", "decision_on": D(2026, 3, 1),
-                      "home_office_told_on": D(2026, 3, 3)}, officer)
-    service.move(review, review.version, Stage.NOT_COMMISSIONED,
-                 {"decision_outcome": "no_review", "decision_on": D(2026, 3, 1),
-                  "home_office_told_on": D(2026, 3, 3)}, officer)
+        service.move(
+            review,
+            review.version - 1,
+            Stage.NOT_COMMISSIONED,
+            {
+                "decision_outcome": "no_review",
+                "decision_on": D(2026, 3, 1),
+                "home_office_told_on": D(2026, 3, 3),
+            },
+            officer,
+        )
+    service.move(
+        review,
+        review.version,
+        Stage.NOT_COMMISSIONED,
+        {"decision_outcome": "no_review", "decision_on": D(2026, 3, 1), "home_office_told_on": D(2026, 3, 3)},
+        officer,
+    )
     review = fresh(review)
     assert review.stage is Stage.NOT_COMMISSIONED and review.is_open is False
     assert service.allowed_moves(review) == ()
@@ -96,8 +126,9 @@ def test_refused_moves(ctx):
 def test_suspension_blocks_moves_and_is_recorded(ctx):
     officer = make_user(Role.REVIEW_OFFICER)
     review = make_review(officer=officer)
-    service.suspend(review, review.version, SuspensionReason.TRIAL, "Trial listed", officer,
-                    started_on=D(2026, 5, 1))
+    service.suspend(
+        review, review.version, SuspensionReason.TRIAL, "Trial listed", officer, started_on=D(2026, 5, 1)
+    )
     review = fresh(review)
     assert service.allowed_moves(review) == ()
     with pytest.raises(service.LifecycleError, match="Resume the review"):
@@ -109,7 +140,10 @@ def test_suspension_blocks_moves_and_is_recorded(ctx):
     assert review.suspended_since is None
     suspension = Suspension.get()
     assert (suspension.started_on, suspension.ended_on, suspension.reason) == (
-        D(2026, 5, 1), D(2026, 6, 10), SuspensionReason.TRIAL)
+        D(2026, 5, 1),
+        D(2026, 6, 10),
+        SuspensionReason.TRIAL,
+    )
     assert AuditEvent.get(AuditEvent.action == "review_resumed").detail == {"suspended_days": 40}
 
 
@@ -128,16 +162,33 @@ def test_move_through_the_pages(client):
     links = [a.get_text() for a in page.select("main ul.govuk-list a")]
     assert links == ["Commissioned", "Not commissioned (closed)"]
     assert client.get(f"/reviews/{review.id}/lifecycle/move/published").status_code == 404
-    soup = parse(post_form(client, f"/reviews/{review.id}/lifecycle/move/commissioned",
-                           {"version": 1, "decision_outcome": "", "decision_on": ["", "", ""]}))
+    soup = parse(
+        post_form(
+            client,
+            f"/reviews/{review.id}/lifecycle/move/commissioned",
+            {"version": 1, "decision_outcome": "", "decision_on": ["", "", ""]},
+        )
+    )
     assert error_summary(soup) == ["Select the decision"]
-    soup = parse(post_form(client, f"/reviews/{review.id}/lifecycle/move/commissioned",
-                           {"version": 1, "decision_outcome": "review", "decision_on": ["", "", ""]}))
+    soup = parse(
+        post_form(
+            client,
+            f"/reviews/{review.id}/lifecycle/move/commissioned",
+            {"version": 1, "decision_outcome": "review", "decision_on": ["", "", ""]},
+        )
+    )
     assert error_summary(soup) == ["Enter the date of the decision"]
     assert soup.select_one("input[name=decision_outcome][value=review]").has_attr("checked")
-    response = post_form(client, f"/reviews/{review.id}/lifecycle/move/commissioned",
-                         {"version": 1, "decision_outcome": "review", "decision_on": ["20", "3", "2026"],
-                          "note": "Chair agreed at the subgroup"})
+    response = post_form(
+        client,
+        f"/reviews/{review.id}/lifecycle/move/commissioned",
+        {
+            "version": 1,
+            "decision_outcome": "review",
+            "decision_on": ["20", "3", "2026"],
+            "note": "Chair agreed at the subgroup",
+        },
+    )
     assert response.status_code == 302
     timeline = get_page(client, f"/reviews/{review.id}/lifecycle").select_one(".app-timeline").get_text()
     assert "Commissioned" in timeline and "Chair agreed at the subgroup" in timeline
@@ -149,8 +200,12 @@ def test_suspend_and_resume_through_the_pages(client):
     sign_in(client, officer)
     soup = parse(post_form(client, f"/reviews/{review.id}/lifecycle/suspend", {"version": 1, "reason": ""}))
     assert error_summary(soup) == ["Select why the review is suspended"]
-    assert post_form(client, f"/reviews/{review.id}/lifecycle/suspend",
-                     {"version": 1, "reason": "inquest"}).status_code == 302
+    assert (
+        post_form(
+            client, f"/reviews/{review.id}/lifecycle/suspend", {"version": 1, "reason": "inquest"}
+        ).status_code
+        == 302
+    )
     assert fresh(review).suspended_since is not None
     assert post_form(client, f"/reviews/{review.id}/lifecycle/resume", {"version": 2}).status_code == 302
     assert fresh(review).suspended_since is None
@@ -160,12 +215,19 @@ def test_key_dates(client):
     officer = make_user(Role.REVIEW_OFFICER)
     review = make_review(officer=officer)
     sign_in(client, officer)
-    soup = parse(post_form(client, f"/reviews/{review.id}/lifecycle/key-dates",
-                           {"version": 1, "chair_appointed_on": ["1", "2", "2099"]}))
+    soup = parse(
+        post_form(
+            client,
+            f"/reviews/{review.id}/lifecycle/key-dates",
+            {"version": 1, "chair_appointed_on": ["1", "2", "2099"]},
+        )
+    )
     assert error_summary(soup) == ["Date the chair was appointed must be today or in the past"]
-    response = post_form(client, f"/reviews/{review.id}/lifecycle/key-dates",
-                         {"version": 1, "chair_appointed_on": ["1", "4", "2026"],
-                          "commissioner_copy_on": ["2", "4", "2026"]})
+    response = post_form(
+        client,
+        f"/reviews/{review.id}/lifecycle/key-dates",
+        {"version": 1, "chair_appointed_on": ["1", "4", "2026"], "commissioner_copy_on": ["2", "4", "2026"]},
+    )
     assert response.status_code == 302
     review = fresh(review)
     assert (review.chair_appointed_on, review.commissioner_copy_on) == (D(2026, 4, 1), D(2026, 4, 2))

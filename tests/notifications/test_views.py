@@ -55,7 +55,13 @@ def test_admins_see_every_status_with_errors_but_never_bodies(client):
     assert len(retry_buttons) == 2  # failed and unknown only
     labels = [option.get_text() for option in soup.select("#status option")]
     assert labels == [
-        "Any status (4)", "Queued (1)", "About to send (0)", "Sending (0)", "Sent (1)", "Failed (1)", "Unknown (1)"
+        "Any status (4)",
+        "Queued (1)",
+        "About to send (0)",
+        "Sending (0)",
+        "Sent (1)",
+        "Failed (1)",
+        "Unknown (1)",
     ]
 
 

@@ -34,7 +34,9 @@ def test_healthz_is_503_when_the_database_is_unreachable(tmp_path, monkeypatch):
     assert home.status_code == 302  # not signed in: no database needed to say so
 
 
-def test_a_signed_in_visitor_gets_the_outage_page_not_an_error_while_the_database_is_down(tmp_path, monkeypatch):
+def test_a_signed_in_visitor_gets_the_outage_page_not_an_error_while_the_database_is_down(
+    tmp_path, monkeypatch
+):
     # The user is loaded from the database before the page and again for the error
     # page's template; neither may turn the outage into a 500 (drill 3 found this).
     monkeypatch.setenv("PORTAL_ENV", "test")

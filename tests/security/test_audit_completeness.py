@@ -48,7 +48,9 @@ def test_every_page_showing_special_category_data_is_audited(world, role):
             if not audited:
                 unaudited.append(f"{'htmx ' if htmx else ''}GET {url}")
     assert reads >= 3
-    assert not unaudited, "Pages that show special-category data without an audit row:\n" + "\n".join(unaudited)
+    assert not unaudited, "Pages that show special-category data without an audit row:\n" + "\n".join(
+        unaudited
+    )
 
 
 @pytest.mark.parametrize("role", [LEAD_B, Role.REVIEW_OFFICER.value])

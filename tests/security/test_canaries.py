@@ -122,8 +122,11 @@ def plant(world) -> dict[str, tuple]:
 
 
 def shown_canaries(canaries: dict) -> list[str]:
-    fields = {canary_for(n, model, field) for n, (model, field, _) in enumerate(CANARY_FIELDS)
-              if (model, field) in NOT_ON_SHOW}
+    fields = {
+        canary_for(n, model, field)
+        for n, (model, field, _) in enumerate(CANARY_FIELDS)
+        if (model, field) in NOT_ON_SHOW
+    }
     return [canary for canary in canaries if canary not in NOT_ON_SHOW | fields]
 
 
@@ -143,7 +146,9 @@ def _put_in_state(world) -> None:
     FamilyMember.update(safety_concern=True).where(FamilyMember.id == world.records["member"].id).execute()
     entry = FamilyContactEntry.get_by_id(world.records["entry"].id)
     old = entry.snapshot([world.records["member"]]) | {"summary": "CANARY80xEntryHistory"}
-    FamilyContactEntryVersion.create(entry=entry, version=1, values=old, changed=["summary"], changed_by=officer)
+    FamilyContactEntryVersion.create(
+        entry=entry, version=1, values=old, changed=["summary"], changed_by=officer
+    )
     FamilyContactEntry.update(version=2).where(FamilyContactEntry.id == entry.id).execute()
     make_entry(
         Review.get_by_id(review_id),
@@ -182,7 +187,11 @@ def plant_answers(world) -> dict[str, tuple]:
     lead = world.users[LEAD_A]
     with world.app.test_request_context():
         trawls.request_extension(
-            request_a, request_a.version, "CANARY91xExtensionReason", request_a.due_date + dt.timedelta(days=9), lead
+            request_a,
+            request_a.version,
+            "CANARY91xExtensionReason",
+            request_a.due_date + dt.timedelta(days=9),
+            lead,
         )
         request_a = TrawlRequest.get_by_id(request_a.id)
         trawls.submit_return(
@@ -279,7 +288,14 @@ def test_no_canary_in_any_email(world):
     messages = list(OutboxMessage.select())
     templates = {message.template for message in messages}
     print(f"{len(messages)} emails checked, from the templates {sorted(templates)}")
-    assert {"trawl_reminder", "family_contact_due", "media_inquiry_routed", "publication_removed"} <= templates
+    assert {
+        "trawl_reminder",
+        "family_contact_due",
+        "media_inquiry_routed",
+        "publication_removed",
+    } <= templates
     for message in messages:
-        text = " ".join([message.recipient, message.subject, message.text_body or "", message.html_body or ""])
+        text = " ".join(
+            [message.recipient, message.subject, message.text_body or "", message.html_body or ""]
+        )
         assert not [canary for canary in canaries if canary.lower() in text.lower()], message.subject

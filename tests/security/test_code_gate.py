@@ -50,7 +50,9 @@ def findings() -> set[tuple[str, str]]:
             for node in ast.walk(tree):
                 if not isinstance(node, ast.Call):
                     continue
-                name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                name = (
+                    node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                )
                 if name == "Markup":
                     found.add((relative, "Markup("))
                 if name in SQL_CALLS and node.args and _built_string(node.args[0]):
@@ -72,7 +74,9 @@ def test_the_allowlist_has_no_stale_entries():
 
 def test_the_gate_catches_what_it_is_for(tmp_path):
     sample = ast.parse('db.execute_sql(f"SELECT * FROM t WHERE name = \'{name}\'")\nq.raw("x %s" % y)')
-    calls = [n for n in ast.walk(sample) if isinstance(n, ast.Call) and getattr(n.func, "attr", "") in SQL_CALLS]
+    calls = [
+        n for n in ast.walk(sample) if isinstance(n, ast.Call) and getattr(n.func, "attr", "") in SQL_CALLS
+    ]
     assert all(_built_string(call.args[0]) for call in calls) and len(calls) == 2
     assert SAFE_FILTER.search("{{ value | safe }}") and SAFE_FILTER.search("{{ value|safe }}")
     assert not _built_string(ast.parse('db.execute_sql("SELECT %s", (1,))').body[0].value.args[0])

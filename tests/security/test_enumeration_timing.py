@@ -85,7 +85,10 @@ def test_existing_unknown_and_deactivated_accounts_look_the_same(app, cheap_argo
     assert next(iter(answers["unknown"]))[0] == 200
     medians = {kind: statistics.median(values) for kind, values in times.items()}
     spread = max(medians.values()) - min(medians.values())
-    print({kind: f"{median * 1000:.1f} ms" for kind, median in medians.items()}, f"spread {spread * 1000:.1f} ms")
+    print(
+        {kind: f"{median * 1000:.1f} ms" for kind, median in medians.items()},
+        f"spread {spread * 1000:.1f} ms",
+    )
     assert spread < TOLERANCE_SECONDS, medians
 
 

@@ -19,7 +19,7 @@ from tests.helpers import FileMailbox, csrf_token, post_form, send_queued_mail, 
 from tests.trawls.builders import issue, make_review, make_subject
 
 DANGEROUS_CELLS = [
-    "=HYPERLINK(\"https://evil.example\",\"Click\")",
+    '=HYPERLINK("https://evil.example","Click")',
     "+SUM(1,2)",
     "-2+3+cmd|' /C calc'!A0",
     "@SUM(1,2)",
@@ -110,7 +110,11 @@ def test_every_sent_email_has_one_recipient_and_no_extra_headers(app, client):
         post_form(
             client,
             "/admin/users/new",
-            {"full_name": f"Person {number}\r\nBcc: x", "email": f"p{number}@portal.example", "role": "review_officer"},
+            {
+                "full_name": f"Person {number}\r\nBcc: x",
+                "email": f"p{number}@portal.example",
+                "role": "review_officer",
+            },
             headers={"X-CSRFToken": csrf_token(client)},
         )
     send_queued_mail(app)
@@ -120,8 +124,15 @@ def test_every_sent_email_has_one_recipient_and_no_extra_headers(app, client):
         assert message.get_all("To") and len(message.get_all("To")) == 1
         assert "," not in message["To"] and message["Bcc"] is None and message["Cc"] is None
         assert set(message.keys()) <= {
-            "From", "To", "Subject", "Date", "Message-ID", "Auto-Submitted", "Content-Type",
-            "Content-Transfer-Encoding", "MIME-Version",
+            "From",
+            "To",
+            "Subject",
+            "Date",
+            "Message-ID",
+            "Auto-Submitted",
+            "Content-Type",
+            "Content-Transfer-Encoding",
+            "MIME-Version",
         }
 
 
@@ -164,12 +175,19 @@ def test_media_inquiry_values_never_reach_a_header(app, client):
     assert not OutboxMessage.select().where(OutboxMessage.recipient.contains("evil")).exists()
 
     # Stored some other way: the routing leaves both addresses out and names the gap.
-    ReviewMediaContact.create(review=review, panel_chair_name="Dr Chair", panel_chair_email=HEADER_INJECTIONS[0])
+    ReviewMediaContact.create(
+        review=review, panel_chair_name="Dr Chair", panel_chair_email=HEADER_INJECTIONS[0]
+    )
     Agency.update(contact_email=HEADER_INJECTIONS[1]).where(Agency.id == world.agency.id).execute()
     Review.update(lead_press_office=world.agency.id).where(Review.id == review.id).execute()
     injected = "Evening Post\r\nBcc: thief@evil.example"
     _, routing = log(
-        app, world.officer, Review.get_by_id(review.id), outlet=injected, journalist_name=injected, question=injected
+        app,
+        world.officer,
+        Review.get_by_id(review.id),
+        outlet=injected,
+        journalist_name=injected,
+        question=injected,
     )
     assert len(routing.gaps) == 2, routing.gaps
     assert not InquiryRecipient.select().where(InquiryRecipient.email.contains("evil")).exists()

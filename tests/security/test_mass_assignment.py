@@ -127,7 +127,10 @@ def _review_at(w, stage: Stage) -> Review:
     values = {"stage": stage, "cleared_on": TODAY - dt.timedelta(days=60)}
     values["publication_planned_on"] = TODAY - dt.timedelta(days=40)
     if stage is Stage.PUBLISHED:
-        values |= {"published_on": TODAY - dt.timedelta(days=30), "removal_due_on": TODAY + dt.timedelta(days=335)}
+        values |= {
+            "published_on": TODAY - dt.timedelta(days=30),
+            "removal_due_on": TODAY + dt.timedelta(days=335),
+        }
     Review.update(**values).where(Review.id == w.values["review_id"]).execute()
     return Review.get_by_id(w.values["review_id"])
 
@@ -181,19 +184,27 @@ def _request_a(w) -> TrawlRequest:
     return TrawlRequest.get_by_id(w.values["request_id"])
 
 
-NIL_RETURN = {**dict.fromkeys(trawls.NIL_CHECKS, True), "personal_interest": False, "personal_interest_note": ""}
+NIL_RETURN = {
+    **dict.fromkeys(trawls.NIL_CHECKS, True),
+    "personal_interest": False,
+    "personal_interest_note": "",
+}
 
 
 def _answered(w) -> str:
     """Agency A's request with its nil return sent, waiting for the officer to accept it."""
     request = _request_a(w)
-    _in_request(w, trawls.submit_return, request, request.version, ReturnKind.NIL_RETURN, NIL_RETURN, w.users[LEAD_A])
+    _in_request(
+        w, trawls.submit_return, request, request.version, ReturnKind.NIL_RETURN, NIL_RETURN, w.users[LEAD_A]
+    )
     return str(_request_a(w).version)
 
 
 def _more_time_asked(w) -> str:
     request = _request_a(w)
-    _in_request(w, trawls.request_extension, request, request.version, "Records in storage", LATER, w.users[LEAD_A])
+    _in_request(
+        w, trawls.request_extension, request, request.version, "Records in storage", LATER, w.users[LEAD_A]
+    )
     return str(_request_a(w).version)
 
 
@@ -203,8 +214,16 @@ def _review_x(w) -> Review:
 
 def _suspended(w) -> str:
     review = _review_x(w)
-    _in_request(w, lifecycle.suspend, review, review.version, SuspensionReason.INQUEST, "", w.users[OFFICER],
-                started_on=YESTERDAY)
+    _in_request(
+        w,
+        lifecycle.suspend,
+        review,
+        review.version,
+        SuspensionReason.INQUEST,
+        "",
+        w.users[OFFICER],
+        started_on=YESTERDAY,
+    )
     return str(_review_x(w).version)
 
 
@@ -225,7 +244,9 @@ def _set_password_link(w) -> dict:
 def _password_step(w, user, expected: str) -> None:
     """The person between sign-in's two steps, on the anonymous client the form is posted from."""
     client = w.client(ANON)
-    response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD, "csrf_token": csrf_token(client)})
+    response = client.post(
+        "/sign-in", data={"email": user.email, "password": PASSWORD, "csrf_token": csrf_token(client)}
+    )
     assert response.status_code == 302 and response.headers["Location"] == expected
 
 
@@ -247,8 +268,10 @@ def _at_set_up(w) -> dict:
     return {"code": pyotp.TOTP(key.get_text().replace(" ", "")).now()}
 
 
-SIGNED_IN = {"user": {"totp_last_step", "failed_login_count", "locked_until", "last_signed_in_at"},
-             "user_session": "*"}
+SIGNED_IN = {
+    "user": {"totp_last_step", "failed_login_count", "locked_until", "last_signed_in_at"},
+    "user_session": "*",
+}
 
 
 def _target(w) -> User:
@@ -300,7 +323,12 @@ FORMS = [
         "edit user",
         ADMIN,
         lambda w: f"/admin/users/{w.values['user_id']}",
-        lambda w: {"version": "1", "full_name": "Renamed", "email": w.records["target"].email, "role": "review_officer"},
+        lambda w: {
+            "version": "1",
+            "full_name": "Renamed",
+            "email": w.records["target"].email,
+            "role": "review_officer",
+        },
         {"user": {"full_name", "version"}},
     ),
     (
@@ -314,7 +342,12 @@ FORMS = [
         "new agency",
         ADMIN,
         lambda w: "/admin/agencies/new",
-        lambda w: {"name": "Agency C", "sector": "health", "contact_email": "c@agency.example", "active": "y"},
+        lambda w: {
+            "name": "Agency C",
+            "sector": "health",
+            "contact_email": "c@agency.example",
+            "active": "y",
+        },
         {"agency": "*"},
     ),
     (
@@ -335,7 +368,13 @@ FORMS = [
         "edit agency",
         ADMIN,
         lambda w: f"/admin/agencies/{w.values['agency_id']}",
-        lambda w: {"version": "1", "name": "Agency A2", "sector": "health", "contact_email": "a2@agency.example", "active": "y"},
+        lambda w: {
+            "version": "1",
+            "name": "Agency A2",
+            "sector": "health",
+            "contact_email": "a2@agency.example",
+            "active": "y",
+        },
         {"agency": {"name", "sector", "contact_email", "version"}},
     ),
     (
@@ -412,7 +451,11 @@ FORMS = [
             "searched_paper_records": "y",
             "searched_electronic_records": "y",
         },
-        {"trawl_return": "*", "trawl_request": {"status", "version", "answered_by_id", "answered_at"}, **REVIEW_KEYS},
+        {
+            "trawl_return": "*",
+            "trawl_request": {"status", "version", "answered_by_id", "answered_at"},
+            **REVIEW_KEYS,
+        },
     ),
     (
         "extension request",
@@ -425,8 +468,13 @@ FORMS = [
         "summary of involvement",
         LEAD_A,
         lambda w: f"/inbox/{w.values['request_id']}/involvement",
-        lambda w: {"version": "1", "summary": "Two contacts with the GP in 2025.", "contact_from": ["3", "2", "2025"],
-                   "contact_to": ["4", "4", "2025"], "records_secured": "y"},
+        lambda w: {
+            "version": "1",
+            "summary": "Two contacts with the GP in 2025.",
+            "contact_from": ["3", "2", "2025"],
+            "contact_to": ["4", "4", "2025"],
+            "records_secured": "y",
+        },
         {"trawl_return": "*", "trawl_request": ANSWERED, **REVIEW_KEYS},
     ),
     (
@@ -454,20 +502,28 @@ FORMS = [
         "grant extension",
         OFFICER,
         lambda w: f"/trawl-requests/{w.values['request_id']}/extension",
-        lambda w: {"version": _more_time_asked(w), "decision": "grant", "granted_date": date(LATER),
-                   "decision_note": "Agreed by phone"},
-        {"trawl_request": {"status", "due_date", "due_basis", "version"},
-         "extension_request": {"decision", "decided_at", "decided_by_id", "decision_note", "granted_date"},
-         **REVIEW_KEYS},
+        lambda w: {
+            "version": _more_time_asked(w),
+            "decision": "grant",
+            "granted_date": date(LATER),
+            "decision_note": "Agreed by phone",
+        },
+        {
+            "trawl_request": {"status", "due_date", "due_basis", "version"},
+            "extension_request": {"decision", "decided_at", "decided_by_id", "decision_note", "granted_date"},
+            **REVIEW_KEYS,
+        },
     ),
     (
         "refuse extension",
         OFFICER,
         lambda w: f"/trawl-requests/{w.values['request_id']}/extension",
         lambda w: {"version": _more_time_asked(w), "decision": "refuse", "decision_note": "Needed now"},
-        {"trawl_request": {"status", "version"},
-         "extension_request": {"decision", "decided_at", "decided_by_id", "decision_note", "granted_date"},
-         **REVIEW_KEYS},
+        {
+            "trawl_request": {"status", "version"},
+            "extension_request": {"decision", "decided_at", "decided_by_id", "decision_note", "granted_date"},
+            **REVIEW_KEYS,
+        },
     ),
     # Lifecycle -------------------------------------------------------------------------
     (
@@ -575,16 +631,25 @@ FORMS = [
         "new family member",
         OFFICER,
         lambda w: f"/reviews/{w.values['review_id']}/family/members/new",
-        lambda w: {"referred_to_as": "Mr B", "relationship": "Brother", "participation": "engaged",
-                   "preferred_route": "flo"},
+        lambda w: {
+            "referred_to_as": "Mr B",
+            "relationship": "Brother",
+            "participation": "engaged",
+            "preferred_route": "flo",
+        },
         {"family_member": "*"},
     ),
     (
         "edit family member",
         OFFICER,
         lambda w: f"/reviews/{w.values['review_id']}/family/members/{w.values['member_id']}/edit",
-        lambda w: {"version": "1", "referred_to_as": "Ms A", "relationship": "Sister (older)",
-                   "participation": "declined", "preferred_route": "advocate"},
+        lambda w: {
+            "version": "1",
+            "referred_to_as": "Ms A",
+            "relationship": "Sister (older)",
+            "participation": "declined",
+            "preferred_route": "advocate",
+        },
         {"family_member": MEMBER_COLUMNS},
     ),
     (
@@ -606,8 +671,15 @@ FORMS = [
         OFFICER,
         lambda w: f"/reviews/{w.values['review_id']}/family/entries/{w.values['entry_id']}/entered-in-error",
         lambda w: {"version": "1", "reason": "Logged against the wrong review"},
-        {"family_contact_entry": {"entered_in_error", "error_reason", "error_marked_at", "error_marked_by_id",
-                                  "version"}},
+        {
+            "family_contact_entry": {
+                "entered_in_error",
+                "error_reason",
+                "error_marked_at",
+                "error_marked_by_id",
+                "version",
+            }
+        },
     ),
     # Media inquiries -------------------------------------------------------------------
     (
@@ -628,22 +700,40 @@ FORMS = [
             "review": str(w.values["review_id"]),
             "topic": "infer",
         },
-        {"media_inquiry": "*", "media_inquiry_recipient": "*", "media_inquiry_event": "*", "outbox_message": "*"},
+        {
+            "media_inquiry": "*",
+            "media_inquiry_recipient": "*",
+            "media_inquiry_event": "*",
+            "outbox_message": "*",
+        },
     ),
     (
         "reassign media inquiry",
         OFFICER,
         lambda w: f"/media-inquiries/{w.values['inquiry_id']}/reassign",
-        lambda w: {"version": str(_inquiry_after(w).version), "review": "not-sure", "topic": "review_process",
-                   "deadline_date": date(TODAY + dt.timedelta(days=5)), "deadline_time": "12:00"},
-        {"media_inquiry": {"review_id", "topic", "deadline_at", "owner_id", "version"}, "media_inquiry_recipient": "*",
-         "media_inquiry_event": "*", "outbox_message": "*"},
+        lambda w: {
+            "version": str(_inquiry_after(w).version),
+            "review": "not-sure",
+            "topic": "review_process",
+            "deadline_date": date(TODAY + dt.timedelta(days=5)),
+            "deadline_time": "12:00",
+        },
+        {
+            "media_inquiry": {"review_id", "topic", "deadline_at", "owner_id", "version"},
+            "media_inquiry_recipient": "*",
+            "media_inquiry_event": "*",
+            "outbox_message": "*",
+        },
     ),
     (
         "panel chair contact",
         OFFICER,
         lambda w: f"/media-inquiries/reviews/{w.values['review_id']}/contact",
-        lambda w: {"version": "0", "panel_chair_name": "Dr Chair", "panel_chair_email": "chair@panel.example"},
+        lambda w: {
+            "version": "0",
+            "panel_chair_name": "Dr Chair",
+            "panel_chair_email": "chair@panel.example",
+        },
         {"review_media_contact": "*"},
     ),
     (
@@ -651,22 +741,39 @@ FORMS = [
         CSP_X,
         lambda w: f"/media-inquiries/{w.values['inquiry_id']}/draft",
         lambda w: {"version": str(_inquiry_after(w).version), "draft_response": "No comment yet."},
-        {"media_inquiry": {"status", "draft_response", "drafted_at", "drafted_by_id", "approved_at", "approved_by_id",
-                           "approval_note", "version"}, **INQUIRY_EVENT},
+        {
+            "media_inquiry": {
+                "status",
+                "draft_response",
+                "drafted_at",
+                "drafted_by_id",
+                "approved_at",
+                "approved_by_id",
+                "approval_note",
+                "version",
+            },
+            **INQUIRY_EVENT,
+        },
     ),
     (
         "approve response",
         CSP_X,
         lambda w: f"/media-inquiries/{w.values['inquiry_id']}/approve",
         lambda w: {"version": str(_inquiry_after(w, DRAFTED).version), "note": "Agreed by the chair"},
-        {"media_inquiry": {"status", "approved_at", "approved_by_id", "approval_note", "version"}, **INQUIRY_EVENT},
+        {
+            "media_inquiry": {"status", "approved_at", "approved_by_id", "approval_note", "version"},
+            **INQUIRY_EVENT,
+        },
     ),
     (
         "mark responded",
         OFFICER,
         lambda w: f"/media-inquiries/{w.values['inquiry_id']}/responded",
         lambda w: {"version": str(_inquiry_after(w, DRAFTED, APPROVED).version), "note": "Emailed"},
-        {"media_inquiry": {"status", "sent_response", "responded_at", "responded_by_id", "version"}, **INQUIRY_EVENT},
+        {
+            "media_inquiry": {"status", "sent_response", "responded_at", "responded_by_id", "version"},
+            **INQUIRY_EVENT,
+        },
     ),
     (
         "close inquiry",
@@ -680,7 +787,10 @@ FORMS = [
         OFFICER,
         lambda w: f"/media-inquiries/{w.values['inquiry_id']}/close-no-comment",
         lambda w: {"version": str(_inquiry_after(w).version), "reason": "The trial has started"},
-        {"media_inquiry": {"status", "closed_at", "closed_by_id", "close_reason", "version"}, **INQUIRY_EVENT},
+        {
+            "media_inquiry": {"status", "closed_at", "closed_by_id", "close_reason", "version"},
+            **INQUIRY_EVENT,
+        },
     ),
     (
         "media routing rule",
@@ -697,36 +807,63 @@ FORMS = [
         "upload document",
         OFFICER,
         lambda w: f"/reviews/{w.values['review_id']}/publication/documents/overview-report",
-        lambda w: {"overview-report-document": (io.BytesIO(pdf_bytes("Anonymised overview report")), "report.pdf")}
-        if _review_at(w, Stage.PUBLICATION_PLANNED)
-        else {},
-        {"published_document": {"stored_name", "original_name", "size_bytes", "sha256", "uploaded_at",
-                                "uploaded_by_id"}},
+        lambda w: (
+            {"overview-report-document": (io.BytesIO(pdf_bytes("Anonymised overview report")), "report.pdf")}
+            if _review_at(w, Stage.PUBLICATION_PLANNED)
+            else {}
+        ),
+        {
+            "published_document": {
+                "stored_name",
+                "original_name",
+                "size_bytes",
+                "sha256",
+                "uploaded_at",
+                "uploaded_by_id",
+            }
+        },
     ),
     (
         "publish",
         OFFICER,
         lambda w: f"/reviews/{w.values['review_id']}/publication/publish",
-        lambda w: {"version": _planned_with_both_documents(w), "published_on": date(TODAY),
-                   "report_available_at": "On request from the partnership", "accept_missing_milestones": "y"},
-        {"review": {"stage", "published_on", "removal_due_on", "report_available_at", "version"},
-         "stage_transition": "*"},
+        lambda w: {
+            "version": _planned_with_both_documents(w),
+            "published_on": date(TODAY),
+            "report_available_at": "On request from the partnership",
+            "accept_missing_milestones": "y",
+        },
+        {
+            "review": {"stage", "published_on", "removal_due_on", "report_available_at", "version"},
+            "stage_transition": "*",
+        },
     ),
     (
         "keep online longer",
         CSP_X,
         lambda w: f"/reviews/{w.values['review_id']}/publication/hold",
-        lambda w: {"version": _published_for(w), "held_until": date(TODAY + dt.timedelta(days=400)),
-                   "reason": "An inquest is expected"},
+        lambda w: {
+            "version": _published_for(w),
+            "held_until": date(TODAY + dt.timedelta(days=400)),
+            "reason": "An inquest is expected",
+        },
         {"review": {"held_until", "hold_reason", "version"}},
     ),
     (
         "take off the website",
         CSP_X,
         lambda w: f"/reviews/{w.values['review_id']}/publication/remove",
-        lambda w: {"version": _published_for(w), "reason": "The family asked", "report_available_at": "On request"},
-        {"review": {"stage", "removed_on", "report_available_at", "version"}, "removal_check": "*",
-         "outbox_message": "*", "stage_transition": "*"},
+        lambda w: {
+            "version": _published_for(w),
+            "reason": "The family asked",
+            "report_available_at": "On request",
+        },
+        {
+            "review": {"stage", "removed_on", "report_available_at", "version"},
+            "removal_check": "*",
+            "outbox_message": "*",
+            "stage_transition": "*",
+        },
     ),
 ]
 
@@ -740,8 +877,11 @@ SIGNED_OUT_FORMS = [
         ANON,
         lambda w: f"/set-password/{w.values['token']}",
         _set_password_link,
-        {"user": {"password_hash", "failed_login_count", "locked_until"}, "set_password_token": {"used_at"},
-         **ENDED_SESSIONS},
+        {
+            "user": {"password_hash", "failed_login_count", "locked_until"},
+            "set_password_token": {"used_at"},
+            **ENDED_SESSIONS,
+        },
     ),
     (
         "security code",
@@ -762,7 +902,11 @@ SIGNED_OUT_FORMS = [
         ANON,
         lambda w: "/sign-in/set-up-two-factor",
         _at_set_up,
-        {"user": {*SIGNED_IN["user"], "totp_secret", "totp_enrolled_at"}, "user_session": "*", "recovery_code": "*"},
+        {
+            "user": {*SIGNED_IN["user"], "totp_secret", "totp_enrolled_at"},
+            "user_session": "*",
+            "recovery_code": "*",
+        },
     ),
 ]
 
@@ -846,7 +990,9 @@ READ_ONLY_FORMS = [
 ]
 
 
-@pytest.mark.parametrize("name, role, url, form, action", READ_ONLY_FORMS, ids=[f[0] for f in READ_ONLY_FORMS])
+@pytest.mark.parametrize(
+    "name, role, url, form, action", READ_ONLY_FORMS, ids=[f[0] for f in READ_ONLY_FORMS]
+)
 def test_extra_keys_on_a_read_only_form_change_nothing(world, name, role, url, form, action):
     client = world.client(role)
     injected = {key: value for key, value in extras(world).items() if key not in form}

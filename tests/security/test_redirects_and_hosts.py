@@ -79,7 +79,9 @@ def test_an_ended_session_sends_htmx_only_to_the_local_sign_in_page(world):
     assert response.status_code == 404  # not a route at all
     client = world.fresh_client(LEAD_A)
     client.post("/sign-out", data={"csrf_token": csrf_token(client)})
-    response = client.get("/inbox?show=//evil.example", headers={"HX-Request": "true", "Host": "evil.example"})
+    response = client.get(
+        "/inbox?show=//evil.example", headers={"HX-Request": "true", "Host": "evil.example"}
+    )
     assert response.status_code == 204
     assert_local(response.headers["HX-Redirect"])
 
@@ -102,7 +104,12 @@ def test_emailed_links_ignore_the_host_header(app, client):
         headers=headers,
     )
     assert page.status_code == 200
-    assert parse(page).select_one("#set-password-link").get_text().startswith("https://portal.test/set-password/")
+    assert (
+        parse(page)
+        .select_one("#set-password-link")
+        .get_text()
+        .startswith("https://portal.test/set-password/")
+    )
     messages = list(OutboxMessage.select())
     assert messages
     for message in messages:

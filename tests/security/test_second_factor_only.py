@@ -18,7 +18,9 @@ def test_the_password_step_opens_nothing_but_the_code_pages(world):
     app = world.app
     for role, user in world.users.items():
         client = app.test_client()
-        response = post_form(client, "/sign-in", {"email": user.email, "password": "correct-horse-battery-staple"})
+        response = post_form(
+            client, "/sign-in", {"email": user.email, "password": "correct-horse-battery-staple"}
+        )
         assert response.headers["Location"] == SECURITY_CODE_URL, role
         opened = []
         for rule, _ in routes(app, methods=("GET",)):
@@ -30,7 +32,9 @@ def test_the_password_step_opens_nothing_but_the_code_pages(world):
                     opened.append(f"{'htmx ' if htmx else ''}{rule.rule}")
                 if not public and rule.endpoint not in SECOND_FACTOR_PAGES:
                     expected = 204 if htmx else 302
-                    assert answer.status_code == expected, f"{role}: {rule.rule} answered {answer.status_code}"
+                    assert answer.status_code == expected, (
+                        f"{role}: {rule.rule} answered {answer.status_code}"
+                    )
         assert not opened, f"{role} reached {opened} with a password alone"
 
 

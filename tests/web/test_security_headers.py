@@ -36,7 +36,9 @@ def test_signed_in_pages_and_fragments_are_never_cached(client):
 
 def test_the_nonce_changes_per_request_and_matches_the_scripts(client):
     first, second = client.get("/sign-in"), client.get("/sign-in")
-    nonces = [re.search(r"'nonce-([^']+)'", r.headers["Content-Security-Policy"]).group(1) for r in (first, second)]
+    nonces = [
+        re.search(r"'nonce-([^']+)'", r.headers["Content-Security-Policy"]).group(1) for r in (first, second)
+    ]
     assert nonces[0] != nonces[1]
     scripts = parse(first).select("script")
     assert scripts and all(s.get("nonce") == nonces[0] for s in scripts)
@@ -60,7 +62,9 @@ def test_htmx_post_needs_the_csrf_header(client):
     user = make_user(Role.ADMIN)
     sign_in(client, user)
     target = make_user()
-    refused = client.post(f"/admin/users/{target.id}/deactivate", data={"version": 1}, headers={"HX-Request": "true"})
+    refused = client.post(
+        f"/admin/users/{target.id}/deactivate", data={"version": 1}, headers={"HX-Request": "true"}
+    )
     assert refused.status_code == 400
     token = parse(client.get("/accessibility")).find("meta", attrs={"name": "csrf-token"})["content"]
     accepted = client.post(
@@ -79,7 +83,9 @@ def test_another_sessions_csrf_token_is_refused(app, client):
     sign_in(client, admin)
     other = app.test_client()
     foreign_token = parse(other.get("/accessibility")).find("meta", attrs={"name": "csrf-token"})["content"]
-    response = client.post(f"/admin/users/{target.id}/deactivate", data={"version": 1, "csrf_token": foreign_token})
+    response = client.post(
+        f"/admin/users/{target.id}/deactivate", data={"version": 1, "csrf_token": foreign_token}
+    )
     assert response.status_code == 400
     assert User.get_by_id(target.id).active is True
 
