@@ -24,6 +24,8 @@ from portal.family_contact.models import (
     FamilyMember,
     Participation,
 )
+from portal.organisations.models import Partnership
+from portal.prepared_queries import prepared
 from portal.reviews.models import Review
 from portal.web.filters import govuk_date, govuk_datetime
 
@@ -43,12 +45,29 @@ class Milestone:
     detail: str = ""
 
 
+# The log's queries are prepared (portal/prepared_queries.py): the page is opened all day.
+
+
+@prepared
+def _review_with_partnership(review_id):
+    return Review.select(Review, Partnership).join(Partnership).where(Review.id == review_id).limit(1)
+
+
+def review_with_partnership(review_id: int) -> Review | None:
+    return _review_with_partnership().first(review_id=review_id)
+
+
+@prepared
+def _members_of(review):
+    return FamilyMember.select().where(FamilyMember.review == review).order_by(FamilyMember.id)
+
+
 def members_of(review: Review) -> list[FamilyMember]:
-    return list(FamilyMember.select().where(FamilyMember.review == review).order_by(FamilyMember.id))
+    return _members_of().rows(review=review)
 
 
-def entries_of(review: Review, *, oldest_first: bool = False, include_in_error: bool = True):
-    """The review's log, each entry with its `members`: three queries, however long the log."""
+@prepared
+def _entries_of(oldest_first, include_in_error, review):
     recorder, marker = User.alias(), User.alias()
     order = FamilyContactEntry.contacted_at, FamilyContactEntry.id
     query = (
@@ -64,26 +83,42 @@ def entries_of(review: Review, *, oldest_first: bool = False, include_in_error: 
     )
     if not include_in_error:
         query = query.where(~FamilyContactEntry.entered_in_error)
-    entries = list(query)
-    _attach_members(entries)
+    return query
+
+
+def _member_links(entries_where):
+    return (
+        FamilyContactEntryMember.select(
+            FamilyContactEntryMember.entry,
+            FamilyMember.id,
+            FamilyMember.referred_to_as,
+            FamilyMember.initials,
+        )
+        .join(FamilyMember)
+        .where(entries_where)
+        .order_by(FamilyMember.id)
+    )
+
+
+@prepared
+def _member_links_of_review(review):
+    # Every link of the review's entries: the entry's review, read through the member's.
+    return _member_links(FamilyMember.review == review)
+
+
+def entries_of(review: Review, *, oldest_first: bool = False, include_in_error: bool = True):
+    """The review's log, each entry with its `members`: two queries, however long the log."""
+    entries = _entries_of(oldest_first, include_in_error).rows(review=review)
+    _attach_members(entries, _member_links_of_review().rows(review=review))
     return entries
 
 
-def _attach_members(entries: list[FamilyContactEntry]) -> None:
+def _attach_members(entries: list[FamilyContactEntry], links=None) -> None:
     by_entry: dict[int, list[FamilyMember]] = {entry.id: [] for entry in entries}
-    if by_entry:
-        links = (
-            FamilyContactEntryMember.select(
-                FamilyContactEntryMember.entry,
-                FamilyMember.id,
-                FamilyMember.referred_to_as,
-                FamilyMember.initials,
-            )
-            .join(FamilyMember)
-            .where(FamilyContactEntryMember.entry.in_(list(by_entry)))
-            .order_by(FamilyMember.id)
-        )
-        for link in links:
+    if links is None and by_entry:
+        links = _member_links(FamilyContactEntryMember.entry.in_(list(by_entry)))
+    for link in links or ():
+        if link.entry_id in by_entry:  # links of entries not shown (entered in error) are skipped
             by_entry[link.entry_id].append(link.member)
     for entry in entries:
         entry.members = by_entry[entry.id]
@@ -156,23 +191,9 @@ MILESTONE_PURPOSES = (
 )
 
 
-def milestone_status(review: Review, members: list[FamilyMember] | None = None) -> list[Milestone]:
-    """What the family must hear about, checked against the log (two queries, one if given `members`).
-
-    Only contact actually made counts (not an attempt), and never an entry
-    marked as entered in error.
-
-    - First contact made and the Home Office leaflet given (before submission).
-    - The draft report shared before Home Office submission, with the number
-      of disagreements recorded; and notice of the publication date and
-      possible media interest (before publication). Both are owed to the
-      family members still involved (not yet contacted, or taking part), so
-      they do not apply when everyone recorded has declined or withdrawn.
-    - For each member who declined: told the review is complete and when it
-      will be published (a publication notice with them), before publication.
-    """
-    members = members_of(review) if members is None else members
-    rows = list(
+@prepared
+def _milestone_contacts(review):
+    return (
         FamilyContactEntry.select(
             FamilyContactEntry.id,
             FamilyContactEntry.purpose,
@@ -189,6 +210,25 @@ def milestone_status(review: Review, members: list[FamilyMember] | None = None) 
         .order_by(FamilyContactEntry.contacted_at)
         .namedtuples()
     )
+
+
+def milestone_status(review: Review, members: list[FamilyMember] | None = None) -> list[Milestone]:
+    """What the family must hear about, checked against the log (two queries, one if given `members`).
+
+    Only contact actually made counts (not an attempt), and never an entry
+    marked as entered in error.
+
+    - First contact made and the Home Office leaflet given (before submission).
+    - The draft report shared before Home Office submission, with the number
+      of disagreements recorded; and notice of the publication date and
+      possible media interest (before publication). Both are owed to the
+      family members still involved (not yet contacted, or taking part), so
+      they do not apply when everyone recorded has declined or withdrawn.
+    - For each member who declined: told the review is complete and when it
+      will be published (a publication notice with them), before publication.
+    """
+    members = members_of(review) if members is None else members
+    rows = _milestone_contacts().rows(review=review)
 
     def first(purpose: ContactPurpose, member_ids: set[int] | None = None) -> dt.date | None:
         for row in rows:

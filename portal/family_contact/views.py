@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from playhouse.flask_utils import get_object_or_404
 
 from portal.accounts.models import Role
 from portal.audit.service import record
@@ -30,7 +29,6 @@ from portal.family_contact.models import (
     FamilyMember,
     Participation,
 )
-from portal.organisations.models import Partnership
 from portal.reviews.models import Review
 from portal.web.access import allow
 from portal.web.forms import CONFLICT_MESSAGE
@@ -49,8 +47,8 @@ def family_contact_summary(review: Review) -> list[queries.Milestone] | None:
 
 
 def _review(review_id: int) -> Review:
-    review = get_object_or_404(Review.select(Review, Partnership).join(Partnership), Review.id == review_id)
-    if not service.may_see_family(current_user, review):
+    review = queries.review_with_partnership(review_id)
+    if review is None or not service.may_see_family(current_user, review):
         abort(404)  # the same answer as a review that does not exist
     return review
 
