@@ -9,6 +9,8 @@ A guessed id outside that set is a 404, exactly like one that does not exist.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from peewee import CTE, JOIN, ModelSelect, Select, fn
 
 from portal.accounts.models import Role, User
@@ -23,8 +25,10 @@ from portal.media_inquiries.models import (
 )
 from portal.media_inquiries.routing import rule_for
 from portal.organisations.models import Agency
+from portal.prepared_queries import count_of, prepared
 from portal.reviews.models import Review
 from portal.trawls.models import TrawlRequest
+from portal.web.pagination import Page, paginate
 
 Owner = User.alias("owner")
 Drafter = User.alias("drafter")
@@ -53,11 +57,14 @@ class _InquiryList(ModelSelect):
 
     filters_review = True
 
-    def count(self, database=None, clear_limit=False) -> int:
+    def count_query(self) -> ModelSelect:
         counted = MediaInquiry.select()
         if self.filters_review:
             counted = counted.join(Review, JOIN.LEFT_OUTER, on=(MediaInquiry.review == Review.id))
-        return counted.where(self._where).count(database)
+        return counted.where(self._where)
+
+    def count(self, database=None, clear_limit=False) -> int:
+        return self.count_query().count(database)
 
 
 # What a row of the list shows (templates/media_inquiries/partials/inquiry_rows.html) and what deciding its
@@ -139,18 +146,86 @@ def list_inquiries(
     return query.order_by(MediaInquiry.deadline_at, MediaInquiry.id)
 
 
+# The list page's queries are prepared (portal/prepared_queries.py), one shape per kind of viewer
+# (role, and whether they belong to an agency) and filter: the person's ids are values.
+
+
+def _viewer(role: Role, in_agency: bool, user, partnership, agency) -> SimpleNamespace:
+    """What _visible() reads of a person, with placeholders for their ids."""
+    return SimpleNamespace(
+        role=role, id=user, partnership_id=partnership, agency_id=agency if in_agency else None
+    )
+
+
+def _viewer_shape(user: User) -> tuple[Role, bool]:
+    return user.role, bool(user.agency_id)
+
+
+def _viewer_values(user: User) -> dict:
+    return {"user": user.id, "partnership": user.partnership_id, "agency": user.agency_id}
+
+
+def _open_inquiries_of(viewer):
+    base = MediaInquiry.select()
+    if not _sees_everything(viewer):
+        base = _visible(base.join(Review, JOIN.LEFT_OUTER, on=(MediaInquiry.review == Review.id)), viewer)
+    return base.where(MediaInquiry.status.in_(list(OPEN_STATUSES)))
+
+
+@prepared
+def _open_per_status(role, in_agency, user, partnership, agency):
+    base = _open_inquiries_of(_viewer(role, in_agency, user, partnership, agency))
+    return base.select(MediaInquiry.status, fn.COUNT(MediaInquiry.id)).group_by(MediaInquiry.status).tuples()
+
+
+@prepared
+def _urgent(role, in_agency, user, partnership, agency, urgent_before):
+    base = _open_inquiries_of(_viewer(role, in_agency, user, partnership, agency))
+    return count_of(base.where(MediaInquiry.deadline_at <= urgent_before))
+
+
 def status_counts(user: User, urgent_before) -> dict[str, int]:
     """Open inquiries per status, and how many of them are urgent: two queries."""
-    base = MediaInquiry.select()
-    if not _sees_everything(user):
-        base = _visible(base.join(Review, JOIN.LEFT_OUTER, on=(MediaInquiry.review == Review.id)), user)
-    base = base.where(MediaInquiry.status.in_(list(OPEN_STATUSES)))
+    shape, values = _viewer_shape(user), _viewer_values(user)
     counts = {status.value: 0 for status in InquiryStatus if status.is_open}
-    rows = base.select(MediaInquiry.status, fn.COUNT(MediaInquiry.id)).group_by(MediaInquiry.status).tuples()
-    for status, number in rows:
+    for status, number in _open_per_status(*shape).rows(**values):
         counts[InquiryStatus(status).value] = number
-    counts[URGENT] = base.where(MediaInquiry.deadline_at <= urgent_before).count()
+    counts[URGENT] = _urgent(*shape).scalar(urgent_before=urgent_before, **values) or 0
     return counts
+
+
+@prepared
+def _list(role, in_agency, status, by_review, by_reference, by_agency, user, partnership, agency, review,
+          reference, received_by, urgent_before):  # fmt: skip
+    return list_inquiries(
+        _viewer(role, in_agency, user, partnership, agency),
+        status=status,
+        review_id=review if by_review else None,
+        reference=reference if by_reference else None,
+        agency_id=received_by if by_agency else None,
+        urgent_before=urgent_before,
+    )
+
+
+def list_page(
+    user: User,
+    *,
+    status: str,
+    review_id: int | None,
+    reference: str | None,
+    agency_id: int | None,
+    urgent_before,
+) -> Page:
+    """The requested page of list_inquiries(), prepared."""
+    shape = (*_viewer_shape(user), status, bool(review_id), bool(reference), bool(agency_id))
+    return paginate(
+        _list(*shape),
+        review=review_id,
+        reference=reference,
+        received_by=agency_id,
+        urgent_before=urgent_before,
+        **_viewer_values(user),
+    )
 
 
 def inquiry_for(user: User, inquiry_id: int) -> MediaInquiry | None:
@@ -220,6 +295,12 @@ def filter_options(user: User) -> list[Agency]:
     Bounded by the inquiries, not by the national list of agencies; reviews are chosen by typing a
     reference instead (one per review would be thousands of options for an officer).
     """
+    return _filter_options(*_viewer_shape(user)).rows(**_viewer_values(user))
+
+
+@prepared
+def _filter_options(role, in_agency, user, partnership, agency):
+    user = _viewer(role, in_agency, user, partnership, agency)
     if _sees_everything(user):
         received_by = _receiving_agencies()
     else:
@@ -229,7 +310,7 @@ def filter_options(user: User) -> list[Agency]:
             ),
             user,
         )
-    return list(Agency.select(Agency.id, Agency.name).where(Agency.id.in_(received_by)).order_by(Agency.name))
+    return Agency.select(Agency.id, Agency.name).where(Agency.id.in_(received_by)).order_by(Agency.name)
 
 
 def _receiving_agencies():

@@ -35,7 +35,6 @@ from portal.reviews.models import Review
 from portal.web.access import SIGNED_IN, allow, safe_next_url
 from portal.web.forms import CONFLICT_MESSAGE, VersionedForm
 from portal.web.htmx import is_htmx_request, render_page_or_fragment
-from portal.web.pagination import paginate
 
 bp = Blueprint("media_inquiries", __name__)
 
@@ -86,15 +85,13 @@ def index():
     if review_id:
         reference = queries.reference_of_visible_review(current_user, review_id) or ""
     agency_id = request.args.get("agency", type=int)
-    page = paginate(
-        queries.list_inquiries(
-            current_user,
-            status=status,
-            review_id=review_id,
-            reference=reference or None,
-            agency_id=agency_id,
-            urgent_before=_urgent_before(now),
-        )
+    page = queries.list_page(
+        current_user,
+        status=status,
+        review_id=review_id,
+        reference=reference or None,
+        agency_id=agency_id,
+        urgent_before=_urgent_before(now),
     )
     # The filter's options are on the full page only: an htmx request swaps the results alone.
     agencies = [] if is_htmx_request() else queries.filter_options(current_user)
