@@ -116,16 +116,30 @@ def with_documents(reviews: list[Review]) -> list[tuple[Review, dict]]:
     return [(review, documents.get(review.id, {})) for review in reviews]
 
 
-def documents_by_review(review_ids: list[int]) -> dict[int, dict]:
-    """{review id: {kind: document}} with the columns a link needs (no uploader, no file name)."""
-    grouped: dict[int, dict] = {}
-    if not review_ids:
-        return grouped
-    rows = PublishedDocument.select(
+@prepared
+def _public_reviews():
+    return public_reviews()
+
+
+def public_reviews_page() -> Page:
+    """The requested page of the public list, prepared (three queries with its documents)."""
+    return paginate(_public_reviews(), size=PUBLIC_PAGE_SIZE)
+
+
+@prepared
+def _documents_of(review_ids):
+    return PublishedDocument.select(
         PublishedDocument.id, PublishedDocument.review, PublishedDocument.kind, PublishedDocument.size_bytes
-    ).where(PublishedDocument.review.in_(review_ids))
-    for document in rows:
-        grouped.setdefault(document.review_id, {})[document.kind] = document
+    ).where(PublishedDocument.review.in_(review_ids.many(PUBLIC_PAGE_SIZE)))
+
+
+def documents_by_review(review_ids: list[int]) -> dict[int, dict]:
+    """{review id: {kind: document}} with the columns a link needs (no uploader, no file name):
+    one query per PUBLIC_PAGE_SIZE reviews."""
+    grouped: dict[int, dict] = {}
+    for start in range(0, len(review_ids), PUBLIC_PAGE_SIZE):
+        for document in _documents_of().rows(review_ids=review_ids[start : start + PUBLIC_PAGE_SIZE]):
+            grouped.setdefault(document.review_id, {})[document.kind] = document
     return grouped
 
 

@@ -33,7 +33,6 @@ from portal.web.access import allow, public
 from portal.web.errors import render_error
 from portal.web.forms import CONFLICT_MESSAGE
 from portal.web.htmx import render_page_or_fragment
-from portal.web.pagination import paginate
 
 bp = Blueprint("publication", __name__)
 
@@ -326,7 +325,7 @@ def published():
     """Reviews on the website now: reference, partnership, title, date, the two documents. Nothing else.
 
     A page at a time (count, page, its documents: three queries however many are published)."""
-    page = paginate(queries.public_reviews(), size=queries.PUBLIC_PAGE_SIZE)
+    page = queries.public_reviews_page()
     return render_template(
         "publication/published.html",
         page=page,

@@ -20,7 +20,6 @@ from portal.trawls.returns import return_values
 from portal.web.access import allow
 from portal.web.forms import CONFLICT_MESSAGE
 from portal.web.htmx import render_page_or_fragment
-from portal.web.pagination import paginate
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 
@@ -36,7 +35,7 @@ def _own_request(request_id: int) -> TrawlRequest:
 @allow(Role.AGENCY_LEAD)
 def index():
     open_only = request.args.get("show") == "open"
-    page = paginate(queries.inbox(current_user.agency_id, open_only=open_only))
+    page = queries.inbox_page(current_user.agency_id, open_only=open_only)
     return render_page_or_fragment(
         "inbox/index.html",
         "inbox/partials/requests_table.html",

@@ -242,6 +242,16 @@ def inbox(agency_id: int, *, open_only: bool = False, today: dt.date | None = No
     return query.order_by(still_open, TrawlRequest.due_date, TrawlRequest.id)
 
 
+@prepared
+def _inbox(open_only, agency):
+    return inbox(agency, open_only=open_only)
+
+
+def inbox_page(agency_id: int, *, open_only: bool) -> Page:
+    """The requested page of an agency's inbox, prepared."""
+    return paginate(_inbox(open_only), agency=agency_id)
+
+
 class _ReviewsWithReturnCounts(ModelSelect):
     """Reviews that, when fetched, gain their requests' counts per display status (`awaiting`,
     `overdue`, ...) and `next_due`: one grouped query for the rows fetched (a page), however many
