@@ -21,9 +21,10 @@ shape: a shape is compiled into the SQL for ever.
 Each placeholder is converted when it is bound exactly as peewee converts a value in its
 place (a field's `db_value`: an enum's value, a model's id). A `ParamList` is a list of at
 most `size` values for `IN (...)` (`review_ids.many(25)`), padded with NULL (which never
-matches). The rows come back as the query would give them (models, joined models, dicts or
-tuples), and the statement goes through `Database.execute_sql`, so it is logged and counted
-like any other. `paginate()` (portal/web/pagination.py) takes a prepared query and its values.
+matches); `rows_in_chunks()` runs it for a longer list, `size` values a statement. The
+rows come back as the query would give them (models, joined models, dicts or tuples), and
+the statement goes through `Database.execute_sql`, so it is logged and counted like any
+other. `paginate()` (portal/web/pagination.py) takes a prepared query and its values.
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ class PreparedQuery:
 
     def cursor(self, **values):
         """The query's cursor wrapper (iterate it for rows), run with these values."""
-        database = getattr(db.database, "obj", db.database)  # FlaskDB's proxy: the engine's class is the key
+        database = _engine()
         sql, params, list_sizes = self._statement(database)
         for name, size in list_sizes.items():
             if len(values.get(name) or ()) > size:  # never cut a list short in silence
@@ -147,6 +148,16 @@ class PreparedQuery:
         """Every row, as the query gives them (models, joined models, dicts or tuples)."""
         return list(self.cursor(**values))
 
+    def rows_in_chunks(self, name: str, **values) -> list:
+        """rows() for a list `name` of any length: one statement for each as many values as the
+        list has places (one for a page), none for an empty list."""
+        size = self._statement(_engine())[2][name]
+        items = list(values.pop(name))
+        found = []
+        for start in range(0, len(items), size):
+            found += self.rows(**values, **{name: items[start : start + size]})
+        return found
+
     def first(self, **values):
         """The first row, or None (limit the query to one row)."""
         return next(iter(self.cursor(**values)), None)
@@ -155,6 +166,10 @@ class PreparedQuery:
         """The first column of the first row, or None (a count, an id)."""
         found = self.cursor(**values).cursor.fetchone()
         return found[0] if found else None
+
+
+def _engine():
+    return getattr(db.database, "obj", db.database)  # FlaskDB's proxy: the engine's class is the key
 
 
 def count_of(query: Select) -> Select:

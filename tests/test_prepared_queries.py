@@ -62,6 +62,18 @@ def test_a_list_shorter_than_its_places_is_padded_with_null_and_a_longer_one_ref
         every.rows(sector=None, name_after="", ids=ids)
 
 
+def test_a_list_of_any_length_runs_in_chunks_of_its_places(agencies):
+    ids = [agency.id for agency in agencies]
+    every = _agencies(False)
+    with count_queries() as counted:
+        found = every.rows_in_chunks("ids", sector=None, name_after="", ids=ids)
+    assert sorted(names(found)) == ["Alder police", "Birch trust", "Cedar police", "Damson housing"]
+    assert counted.count == 2  # 3 places: 3 ids, then 1
+    with count_queries() as counted:
+        assert every.rows_in_chunks("ids", sector=None, name_after="", ids=[]) == []
+    assert counted.count == 0
+
+
 def test_a_missing_value_is_an_error_not_a_null(agencies):
     with pytest.raises(TypeError, match="'name_after'"):
         _agencies(False).rows(sector=None, ids=[1])

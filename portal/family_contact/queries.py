@@ -86,38 +86,33 @@ def _entries_of(oldest_first, include_in_error, review):
     return query
 
 
-def _member_links(entries_where):
-    return (
-        FamilyContactEntryMember.select(
-            FamilyContactEntryMember.entry,
-            FamilyMember.id,
-            FamilyMember.referred_to_as,
-            FamilyMember.initials,
-        )
-        .join(FamilyMember)
-        .where(entries_where)
-        .order_by(FamilyMember.id)
-    )
-
-
 @prepared
-def _member_links_of_review(review):
-    # Every link of the review's entries: the entry's review, read through the member's.
-    return _member_links(FamilyMember.review == review)
+def _member_links(whole_review, review, entry):
+    """Who each entry's contact was with (names only): every entry of a review, or one entry."""
+    links = FamilyContactEntryMember.select(
+        FamilyContactEntryMember.entry,
+        FamilyMember.id,
+        FamilyMember.referred_to_as,
+        FamilyMember.initials,
+    ).join(FamilyMember)
+    if whole_review:
+        links = links.switch(FamilyContactEntryMember).join(FamilyContactEntry)
+        links = links.where(FamilyContactEntry.review == review)
+    else:
+        links = links.where(FamilyContactEntryMember.entry == entry)
+    return links.order_by(FamilyMember.id)
 
 
 def entries_of(review: Review, *, oldest_first: bool = False, include_in_error: bool = True):
     """The review's log, each entry with its `members`: two queries, however long the log."""
     entries = _entries_of(oldest_first, include_in_error).rows(review=review)
-    _attach_members(entries, _member_links_of_review().rows(review=review))
+    _attach_members(entries, _member_links(True).rows(review=review, entry=None))
     return entries
 
 
-def _attach_members(entries: list[FamilyContactEntry], links=None) -> None:
+def _attach_members(entries: list[FamilyContactEntry], links: list[FamilyContactEntryMember]) -> None:
     by_entry: dict[int, list[FamilyMember]] = {entry.id: [] for entry in entries}
-    if links is None and by_entry:
-        links = _member_links(FamilyContactEntryMember.entry.in_(list(by_entry)))
-    for link in links or ():
+    for link in links:
         if link.entry_id in by_entry:  # links of entries not shown (entered in error) are skipped
             by_entry[link.entry_id].append(link.member)
     for entry in entries:
@@ -129,7 +124,7 @@ def entry_of(review: Review, entry_id: int) -> FamilyContactEntry | None:
         (FamilyContactEntry.id == entry_id) & (FamilyContactEntry.review == review)
     )
     if entry is not None:
-        _attach_members([entry])
+        _attach_members([entry], _member_links(False).rows(review=None, entry=entry.id))
     return entry
 
 

@@ -137,9 +137,8 @@ def documents_by_review(review_ids: list[int]) -> dict[int, dict]:
     """{review id: {kind: document}} with the columns a link needs (no uploader, no file name):
     one query per PUBLIC_PAGE_SIZE reviews."""
     grouped: dict[int, dict] = {}
-    for start in range(0, len(review_ids), PUBLIC_PAGE_SIZE):
-        for document in _documents_of().rows(review_ids=review_ids[start : start + PUBLIC_PAGE_SIZE]):
-            grouped.setdefault(document.review_id, {})[document.kind] = document
+    for document in _documents_of().rows_in_chunks("review_ids", review_ids=review_ids):
+        grouped.setdefault(document.review_id, {})[document.kind] = document
     return grouped
 
 
@@ -220,16 +219,17 @@ def removal_within(horizon: dt.date):
 # The CSP team's overview -------------------------------------------------------------------
 
 
-def partnership_reviews(
-    partnership_id: int, *, group: str = "", removal_soon: bool = False, today: dt.date, horizon=None
-):
+def removal_soon_horizon(today: dt.date) -> dt.date:
+    return today + dt.timedelta(days=REMOVAL_SOON_DAYS)
+
+
+def partnership_reviews(partnership_id: int, *, group: str, removal_soon: bool, today: dt.date, horizon):
     """Every review of the partnership with its trawl counts (one query), filtered by stage group
-    or by coming off the website by `horizon` (REMOVAL_SOON_DAYS days from today)."""
+    or by coming off the website by `horizon` (removal_soon_horizon(today))."""
     query = trawl_queries.overview(partnership_id=partnership_id, open_only=False, today=today)
     if group in STAGE_GROUPS:
         query = query.where(Review.stage.in_(list(STAGE_GROUPS[group][1])))
     if removal_soon:
-        horizon = horizon or today + dt.timedelta(days=REMOVAL_SOON_DAYS)
         return query.where(
             _on_website(),
             Review.removal_due_on <= horizon,
@@ -251,7 +251,7 @@ def partnership_reviews_page(partnership_id: int, *, group: str, removal_soon: b
         _partnership_reviews(group, removal_soon),
         partnership=partnership_id,
         today=today,
-        horizon=today + dt.timedelta(days=REMOVAL_SOON_DAYS),
+        horizon=removal_soon_horizon(today),
     )
     trawl_queries.attach_return_counts(page.items, today)
     return page

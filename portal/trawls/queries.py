@@ -91,10 +91,10 @@ def status_counts(review_ids: list[int], today: dt.date | None = None) -> dict[i
     """{review_id: {display status: count}}, in one grouped query per 25 reviews (one for a page)."""
     today = today or local_today()
     counts: dict[int, dict[str, int]] = {rid: {key: 0 for key, _ in DISPLAY_STATUSES} for rid in review_ids}
-    for start in range(0, len(review_ids), STATUS_COUNTS_CHUNK):
-        chunk = review_ids[start : start + STATUS_COUNTS_CHUNK]
-        for review_id, key, number in _status_counts().rows(review_ids=chunk, today=today):
-            counts[review_id][key] = number
+    for review_id, key, number in _status_counts().rows_in_chunks(
+        "review_ids", review_ids=review_ids, today=today
+    ):
+        counts[review_id][key] = number
     return counts
 
 
