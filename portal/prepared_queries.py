@@ -90,12 +90,18 @@ class _Slot:
         return self.converter(value)
 
 
+# A peewee cursor wrapper's attributes that belong to one run (its cursor, rows read so far);
+# everything else it holds describes the query's columns, the same on every run.
+_RUN_STATE = frozenset({"cursor", "count", "index", "initialized", "populated", "row_cache"})
+
+
 class PreparedQuery:
     """One shape of a prepared query: its query object, and its SQL per database engine."""
 
     def __init__(self, build: Callable[..., BaseQuery], names: Sequence[str]):
         self._query = build(**{name: Param(name) for name in names})
         self._compiled: dict[type, tuple[str, list, dict[str, int]]] = {}
+        self._readers: dict[type, dict[str, Any]] = {}
         self._derived: dict[str, PreparedQuery] = {}
 
     @classmethod
@@ -146,7 +152,27 @@ class PreparedQuery:
 
     def rows(self, **values) -> list:
         """Every row, as the query gives them (models, joined models, dicts or tuples)."""
-        return list(self.cursor(**values))
+        wrapper = self.cursor(**values)
+        found = wrapper.cursor.fetchall()
+        if not found:
+            return []
+        self._ready(wrapper)
+        process = wrapper.process_row
+        return [process(row) for row in found]
+
+    def _ready(self, wrapper) -> None:
+        """Set up the cursor wrapper to turn rows into results. peewee works out, for every run,
+        which column becomes which field of which model and with which converter; for the same
+        SQL that is the same every time, so it is worked out on the first run and copied after."""
+        key = type(_engine())
+        reader = self._readers.get(key)
+        if reader is None:
+            wrapper.initialize()
+            reader = {name: value for name, value in vars(wrapper).items() if name not in _RUN_STATE}
+            self._readers[key] = reader
+        else:
+            vars(wrapper).update(reader)
+        wrapper.initialized = True
 
     def rows_in_chunks(self, name: str, **values) -> list:
         """rows() for a list `name` of any length: one statement for each as many values as the
@@ -160,7 +186,13 @@ class PreparedQuery:
 
     def first(self, **values):
         """The first row, or None (limit the query to one row)."""
-        return next(iter(self.cursor(**values)), None)
+        wrapper = self.cursor(**values)
+        found = wrapper.cursor.fetchone()
+        wrapper.cursor.close()  # any further rows are not wanted: free the statement now
+        if found is None:
+            return None
+        self._ready(wrapper)
+        return wrapper.process_row(found)
 
     def scalar(self, **values):
         """The first column of the first row, or None (a count, an id)."""

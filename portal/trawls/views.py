@@ -117,7 +117,6 @@ def _dashboard_context(review: Review) -> dict:
         "today": today,
         "sectors": list(Sector),
         "display_statuses": queries.DISPLAY_STATUSES,
-        "display_status": queries.display_status,
         "action_form": VersionedForm(),
         # A poll refreshes quietly; only a change someone asked for is announced.
         "announce": not triggered_by("dashboard-results"),
@@ -176,7 +175,6 @@ def _inline_action(request_id: int, action, form: VersionedForm | None = None):
         oob_counts=True,
         counts=queries.status_counts([trawl_request.review_id], today)[trawl_request.review_id],
         today=today,
-        display_status=queries.display_status,
         action_form=VersionedForm(),
         display_statuses=queries.DISPLAY_STATUSES,
     )
@@ -347,14 +345,14 @@ def requests_csv(review_id: int):
         (
             [
                 review.reference,
-                row.trawl.number,
-                row.agency.name,
-                row.agency.sector.label,
-                queries.DISPLAY_LABELS[queries.display_status(row, today)],
+                row.trawl_number,
+                row.agency_name,
+                row.sector.label,
+                queries.DISPLAY_LABELS[row.display_status],
                 row.due_date.isoformat(),
                 max(0, (today - row.due_date).days) if row.status.is_open else 0,
                 kinds.get(row.id, ""),
-                row.answered_by.full_name if row.answered_by_id else "",
+                row.answered_by_name or "",
                 row.answered_at.isoformat(timespec="minutes") if row.answered_at else "",
                 row.last_chased_at.isoformat(timespec="minutes") if row.last_chased_at else "",
                 row.last_reminder_at.isoformat(timespec="minutes") if row.last_reminder_at else "",

@@ -9,14 +9,32 @@ from flask import Flask
 from portal.clock import to_local
 from portal.web.sanitise import text_to_html
 
+# English month names whatever the server's locale (strftime's %B follows it); looked up rather
+# than formatted, as these filters run for every date cell of every table.
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+SHORT_MONTHS = tuple(month[:3] for month in MONTHS)
+
 
 def govuk_date(value: dt.date | dt.datetime | None) -> str:
     """22 November 2026."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        value = to_local(value).date()
-    return f"{value.day} {value:%B %Y}"
+        value = to_local(value)
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def govuk_date_short(value: dt.date | dt.datetime | None) -> str:
@@ -24,8 +42,8 @@ def govuk_date_short(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        value = to_local(value).date()
-    return f"{value.day} {value:%b %Y}"
+        value = to_local(value)
+    return f"{value.day} {SHORT_MONTHS[value.month - 1]} {value.year}"
 
 
 def govuk_datetime(value: dt.datetime | None) -> str:
@@ -35,7 +53,7 @@ def govuk_datetime(value: dt.datetime | None) -> str:
     local = to_local(value)
     hour = local.hour % 12 or 12
     suffix = "am" if local.hour < 12 else "pm"
-    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{suffix}"
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year} at {hour}:{local.minute:02d}{suffix}"
 
 
 def iso_to_govuk_date(value: str | None) -> str:
