@@ -20,7 +20,9 @@ from dateutil.relativedelta import relativedelta
 
 from portal.lifecycle.models import Suspension
 from portal.lifecycle.stages import DecisionOutcome
+from portal.prepared_queries import prepared
 from portal.reviews.models import Review
+from portal.web.pagination import PAGE_SIZE
 from portal.workdays.calendar import WorkingDayCalendar
 
 STATE_LABELS = {
@@ -160,12 +162,16 @@ def age_in_months(review: Review, today: dt.date) -> int | None:
     return delta.years * 12 + delta.months
 
 
+@prepared
+def _suspensions_of(review_ids):
+    return Suspension.select().where(Suspension.review.in_(review_ids.many(PAGE_SIZE)))
+
+
 def suspensions_by_review(review_ids: list[int]) -> dict[int, list[Suspension]]:
-    """Every review's suspensions, in one query."""
+    """Every review's suspensions: one query per page of reviews."""
     grouped: dict[int, list[Suspension]] = {rid: [] for rid in review_ids}
-    if review_ids:
-        for suspension in Suspension.select().where(Suspension.review.in_(review_ids)):
-            grouped[suspension.review_id].append(suspension)
+    for suspension in _suspensions_of().rows_in_chunks("review_ids", review_ids=review_ids):
+        grouped[suspension.review_id].append(suspension)
     return grouped
 
 

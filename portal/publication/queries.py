@@ -19,7 +19,7 @@ from portal.prepared_queries import prepared
 from portal.publication.models import PublishedDocument, RemovalCheck
 from portal.reviews.models import Review
 from portal.trawls import queries as trawl_queries
-from portal.web.pagination import Page, paginate
+from portal.web.pagination import PAGE_SIZE, Page, paginate
 
 REMOVAL_SOON_DAYS = 60
 
@@ -272,17 +272,20 @@ def overview_rows(reviews: list[Review], today: dt.date, config: Mapping) -> dic
     return rows
 
 
-def home_office_returns_by_review(review_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """{review id: (times returned, returns not yet resubmitted)}, in one grouped query."""
-    if not review_ids:
-        return {}
+@prepared
+def _home_office_returns(review_ids):
     waiting = fn.SUM(Case(None, [(HomeOfficeReturn.resubmitted_on.is_null(), 1)], 0))
-    rows = (
+    return (
         HomeOfficeReturn.select(HomeOfficeReturn.review, fn.COUNT(HomeOfficeReturn.id), waiting)
-        .where(HomeOfficeReturn.review.in_(review_ids))
+        .where(HomeOfficeReturn.review.in_(review_ids.many(PAGE_SIZE)))
         .group_by(HomeOfficeReturn.review)
         .tuples()
     )
+
+
+def home_office_returns_by_review(review_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """{review id: (times returned, returns not yet resubmitted)}: one grouped query per page of reviews."""
+    rows = _home_office_returns().rows_in_chunks("review_ids", review_ids=review_ids)
     return {review_id: (int(count), int(open_ or 0)) for review_id, count, open_ in rows}
 
 

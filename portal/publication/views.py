@@ -25,6 +25,7 @@ from portal.database import StaleRecordError
 from portal.lifecycle import service as lifecycle
 from portal.lifecycle.stages import Stage
 from portal.notifications.mail import portal_url
+from portal.organisations import queries as organisations
 from portal.publication import queries, service, storage
 from portal.publication.forms import DocumentForm, HoldForm, PublishForm, RemoveForm
 from portal.publication.models import DocumentKind, PublishedDocument
@@ -32,7 +33,7 @@ from portal.reviews.models import Review
 from portal.web.access import allow, public
 from portal.web.errors import render_error
 from portal.web.forms import CONFLICT_MESSAGE
-from portal.web.htmx import render_page_or_fragment
+from portal.web.htmx import is_htmx_request, render_page_or_fragment
 
 bp = Blueprint("publication", __name__)
 
@@ -375,4 +376,5 @@ def partnership_overview_page(partnership_id: int):
         stage_groups=[(key, label) for key, (label, _) in queries.STAGE_GROUPS.items()],
         removal_soon_days=queries.REMOVAL_SOON_DAYS,
         today=today,
+        partnership_name=None if is_htmx_request() else organisations.partnership_name(partnership_id),
     )

@@ -13,13 +13,14 @@ from portal.accounts.models import Role
 from portal.audit.service import record
 from portal.clock import local_today
 from portal.database import StaleRecordError
+from portal.organisations import queries as organisations
 from portal.trawls import queries, service
 from portal.trawls.forms import ExtensionForm, InvolvementForm, NilReturnForm
 from portal.trawls.models import ReturnKind, TrawlRequest
 from portal.trawls.returns import return_values
 from portal.web.access import allow
 from portal.web.forms import CONFLICT_MESSAGE
-from portal.web.htmx import render_page_or_fragment
+from portal.web.htmx import is_htmx_request, render_page_or_fragment
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 
@@ -44,6 +45,7 @@ def index():
         today=local_today(),
         display_status=queries.display_status,
         labels=queries.DISPLAY_LABELS,
+        agency_name=None if is_htmx_request() else organisations.agency_name(current_user.agency_id),
     )
 
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import holidays
 
+from portal.prepared_queries import prepared
 from portal.workdays.models import BankHoliday
 
 
@@ -37,6 +38,11 @@ class DueDate:
     skipped: tuple[SkippedDay, ...]
 
 
+@prepared
+def _added_holidays():
+    return BankHoliday.select(BankHoliday.date, BankHoliday.name).tuples()
+
+
 class WorkingDayCalendar:
     def __init__(self, extra_holidays: dict[dt.date, str] | None = None):
         self.extra = dict(extra_holidays or {})
@@ -44,7 +50,7 @@ class WorkingDayCalendar:
     @classmethod
     def load(cls) -> WorkingDayCalendar:
         """The calendar including every bank holiday admins have added (one query)."""
-        return cls({row.date: row.name for row in BankHoliday.select(BankHoliday.date, BankHoliday.name)})
+        return cls(dict(_added_holidays().rows()))
 
     def holiday_name(self, day: dt.date) -> str | None:
         return self.extra.get(day) or _published_holidays(day.year).get(day)
