@@ -58,12 +58,13 @@ def _inquiry(inquiry_id: int) -> MediaInquiry:
 
 
 def _row_context(now: dt.datetime) -> dict:
+    user = current_user._get_current_object()  # asked of every row: the user, not the proxy's lookup
     return {
         "now": now,
         "urgent_hours": current_app.config["MEDIA_URGENT_HOURS"],
-        "actions_for": lambda inquiry: workflow.available_actions(current_user, inquiry),
+        "actions_for": lambda inquiry: workflow.available_actions(user, inquiry),
         "action_form": VersionedForm(),
-        "staff": current_user.role is not Role.AGENCY_LEAD,
+        "staff": user.role is not Role.AGENCY_LEAD,
         "statuses": list(InquiryStatus),
     }
 
