@@ -71,6 +71,7 @@ def navigation_items() -> list[dict]:
 
 def init_context(app: Flask) -> None:
     app.jinja_env.globals["row_link"] = RowLink  # a global, as url_for is: imported macros see it too
+
     @app.context_processor
     def portal_context():
         return {

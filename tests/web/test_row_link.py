@@ -11,7 +11,9 @@ def test_each_row_gets_the_url_url_for_would_build(app):
         entry_history = RowLink("family_contact.entry_history", "entry_id", review_id=7)
         for row_id in (1, 42, 987654321, 1234567890):
             assert dashboard(row_id) == url_for("trawls.dashboard", review_id=row_id)
-            assert entry_history(row_id) == url_for("family_contact.entry_history", review_id=7, entry_id=row_id)
+            assert entry_history(row_id) == url_for(
+                "family_contact.entry_history", review_id=7, entry_id=row_id
+            )
 
 
 def test_a_fixed_value_that_looks_like_the_placeholder_still_gives_the_right_url(app):
