@@ -63,7 +63,6 @@ def _row_context(now: dt.datetime) -> dict:
         "now": now,
         "urgent_hours": current_app.config["MEDIA_URGENT_HOURS"],
         "actions_for": lambda inquiry: workflow.available_actions(user, inquiry),
-        "action_form": VersionedForm(),
         "staff": user.role is not Role.AGENCY_LEAD,
         "statuses": list(InquiryStatus),
     }

@@ -117,7 +117,6 @@ def _dashboard_context(review: Review) -> dict:
         "today": today,
         "sectors": list(Sector),
         "display_statuses": queries.DISPLAY_STATUSES,
-        "action_form": VersionedForm(),
         # A poll refreshes quietly; only a change someone asked for is announced.
         "announce": not triggered_by("dashboard-results"),
     }
@@ -175,7 +174,6 @@ def _inline_action(request_id: int, action, form: VersionedForm | None = None):
         oob_counts=True,
         counts=queries.status_counts([trawl_request.review_id], today)[trawl_request.review_id],
         today=today,
-        action_form=VersionedForm(),
         display_statuses=queries.DISPLAY_STATUSES,
     )
 

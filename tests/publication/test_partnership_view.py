@@ -98,6 +98,44 @@ def test_every_review_of_the_partnership_with_where_it_stands(client, partnershi
         assert private not in text
 
 
+def test_each_fact_a_row_is_worked_out_from_is_read(client, partnership):
+    # The view reads only the review columns it needs: each one below changes what a row says.
+    member, _ = partnership
+    home = member.partnership
+    make_review(
+        partnership=home,
+        reference="DHR-2025-006",
+        date_notified=D(2025, 3, 3),
+        decision_outcome=DecisionOutcome.NO_REVIEW,  # no report due, so nothing is overdue
+        decision_on=D(2025, 3, 20),
+        home_office_told_on=D(2025, 3, 24),
+    )
+    make_review(
+        partnership=home,
+        reference="DHR-2026-007",
+        date_notified=D(2026, 5, 1),
+        title="Review of R.T.",
+        suspended_since=D(2026, 6, 1),
+        publication_planned_on=D(2026, 12, 1),
+    )
+    published_review(
+        client.application,
+        D(2024, 5, 1),
+        partnership=home,
+        reference="DHR-2023-008",
+        removed_on=D(2025, 5, 2),
+    )
+    sign_in(client, member)
+    soup = get_page(client, "/partnership/reviews")
+    table = rows(soup)
+    assert table["DHR-2025-006"]["deadlines"] == "Met"
+    assert table["DHR-2026-007"]["stage"] == "Notified Suspended"
+    assert "Review of R.T." in soup.select_one('tr[data-review="DHR-2026-007"] td').get_text()
+    assert table["DHR-2023-008"]["removal"] == "Removed 2 May 2025"
+    assert soup.select_one('tr[data-review="DHR-2026-007"] a.govuk-link')  # planned: its publication page
+    assert not soup.select_one('tr[data-review="DHR-2026-001"] a.govuk-link')
+
+
 def test_removal_due_in_the_next_60_days_soonest_first(client, partnership):
     member, _ = partnership
     sign_in(client, member)
