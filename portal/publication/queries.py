@@ -83,9 +83,17 @@ def public_reviews():
     """Reviews on the website, newest publication first: only the columns the public page shows.
 
     The reference breaks ties, so every review is on exactly one page of the list."""
+    # The partnership's name as a column of its own, not a join: counting the list then reads
+    # the review index (stage, removed_on, published_on, reference) alone, however many reviews.
+    partnership_name = Partnership.select(Partnership.name).where(Partnership.id == Review.partnership)
     return (
-        Review.select(Review.id, Review.reference, Review.title, Review.published_on, Partnership.name)
-        .join(Partnership)
+        Review.select(
+            Review.id,
+            Review.reference,
+            Review.title,
+            Review.published_on,
+            partnership_name.alias("partnership_name"),
+        )
         # Publishing always sets the date; saying so lets PostgreSQL read the date index from the
         # newest down, instead of first stepping over every unpublished review (NULLs sort last).
         .where(_on_website(), Review.published_on.is_null(False))

@@ -86,7 +86,10 @@ class Review(VersionedModel):
         return self.reference
 
     class Meta:
-        indexes = ((("is_open", "next_return_due_on", "reference"), False),)
+        indexes = (
+            (("is_open", "next_return_due_on", "reference"), False),
+            (("stage", "removed_on", "published_on", "reference"), False),  # the public list
+        )
 
 
 class SubjectRole(StrEnum):
