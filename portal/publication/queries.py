@@ -15,7 +15,7 @@ from portal.lifecycle import timescales as deadlines
 from portal.lifecycle.models import HomeOfficeReturn
 from portal.lifecycle.stages import Stage
 from portal.organisations.models import Agency, Partnership
-from portal.prepared_queries import prepared
+from portal.prepared_queries import CountedWithoutJoins, prepared
 from portal.publication.models import PublishedDocument, RemovalCheck
 from portal.reviews.models import Review
 from portal.trawls import queries as trawl_queries
@@ -83,20 +83,17 @@ def public_reviews():
     """Reviews on the website, newest publication first: only the columns the public page shows.
 
     The reference breaks ties, so every review is on exactly one page of the list."""
-    # The partnership's name as a column of its own, not a join: counting the list then reads
-    # the review index (stage, removed_on, published_on, reference) alone, however many reviews.
-    partnership_name = Partnership.select(Partnership.name).where(Partnership.id == Review.partnership)
+    # Read in the order of the index review_on_website_newest_first (stage, published_on DESC,
+    # reference, removed_on), so a page reads its own rows and the list is counted from the index
+    # alone (on the reviews: the join only gives the partnership's name). Publishing always sets
+    # published_on, so the list does not ask for it: asking made PostgreSQL expect 10 reviews where
+    # there are hundreds, and sort them all for each page.
     return (
-        Review.select(
-            Review.id,
-            Review.reference,
-            Review.title,
-            Review.published_on,
-            partnership_name.alias("partnership_name"),
+        CountedWithoutJoins(
+            Review, (Review.id, Review.reference, Review.title, Review.published_on, Partnership.name)
         )
-        # Publishing always sets the date; saying so lets PostgreSQL read the date index from the
-        # newest down, instead of first stepping over every unpublished review (NULLs sort last).
-        .where(_on_website(), Review.published_on.is_null(False))
+        .join(Partnership)
+        .where(_on_website())
         .order_by(Review.published_on.desc(), Review.reference)
     )
 

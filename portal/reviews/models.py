@@ -86,10 +86,21 @@ class Review(VersionedModel):
         return self.reference
 
     class Meta:
-        indexes = (
-            (("is_open", "next_return_due_on", "reference"), False),
-            (("stage", "removed_on", "published_on", "reference"), False),  # the public list
-        )
+        indexes = ((("is_open", "next_return_due_on", "reference"), False),)
+
+
+# The public list: reviews on the website, newest publication first (migration 0016). Its order is
+# the index's, so a page reads its own rows; removed_on is there so the list is counted from the
+# index alone.
+Review.add_index(
+    Review.index(
+        Review.stage,
+        Review.published_on.desc(),
+        Review.reference,
+        Review.removed_on,
+        name="review_on_website_newest_first",
+    )
+)
 
 
 class SubjectRole(StrEnum):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from peewee import JOIN, SQL, Alias, Case, ModelSelect, Select, Value, fn
+from peewee import JOIN, SQL, Alias, Case, Select, Value, fn
 
 from portal.accounts.models import User
 from portal.clock import local_today
 from portal.organisations.models import Agency, Partnership, Sector
-from portal.prepared_queries import prepared
+from portal.prepared_queries import CountedWithoutJoins, prepared
 from portal.reviews.models import Review
 from portal.trawls.models import (
     OPEN_STATUSES,
@@ -269,11 +269,12 @@ def inbox_page(agency_id: int, *, open_only: bool) -> Page:
     return paginate(_inbox(open_only), agency=agency_id)
 
 
-class _ReviewsWithReturnCounts(ModelSelect):
+class _ReviewsWithReturnCounts(CountedWithoutJoins):
     """Reviews that, when fetched, gain their requests' counts per display status (`awaiting`,
     `overdue`, ...) and `next_due`: one grouped query for the rows fetched (a page), however many
-    reviews match. Filtering, ordering and counting it work as on any query of reviews. Run as a
-    prepared query (`overview_page()`), the counts are attached by `attach_return_counts()`."""
+    reviews match. Filtering and ordering it work as on any query of reviews; it is counted on the
+    reviews alone (its join gives the partnership's name). Run as a prepared query
+    (`overview_page()`), the counts are attached by `attach_return_counts()`."""
 
     today: dt.date
     # The overview's order, as overview() gave it: while it stands, a limited fetch (a page) reads
@@ -291,14 +292,6 @@ class _ReviewsWithReturnCounts(ModelSelect):
         if first_run:
             attach_return_counts(list(rows), self.today)  # fetched once; later iterations read the same rows
         return rows
-
-    def count_query(self) -> Select:
-        """Counted on the reviews alone: the join to the partnership (for its name) cannot change
-        the number, since every review has one, but would cost a lookup per matching review."""
-        return Review.select().where(self._where)
-
-    def count(self, database=None, clear_limit=False) -> int:
-        return self.count_query().count(database)
 
     def _page_by_ranges(self) -> Select:
         """The page in one statement, each part an index range read in index order, limited to the
