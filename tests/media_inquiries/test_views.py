@@ -220,6 +220,20 @@ def test_list_orders_by_deadline_marks_urgent_and_filters(app, client, world):
     assert [r["id"] for r in soup.select("#inquiry-results tbody tr")] == [f"inquiry-{soon.id}"]
 
 
+def test_the_urgent_count_adds_up_urgent_inquiries_of_every_open_status(app, client, world):
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    routed, _ = log(app, world.lead, world.review, deadline_at=now + dt.timedelta(hours=2))
+    drafted, _ = log(app, world.officer, None, deadline_at=now + dt.timedelta(hours=3))
+    drafted = step(app, workflow.draft_response, drafted, world.officer, "A holding line")
+    log(app, world.officer, None, deadline_at=now + dt.timedelta(days=5))  # open, not urgent
+    assert routed.status != drafted.status  # counted in two groups
+    sign_in(client, world.officer)
+    soup = get_page(client, "/media-inquiries")
+    counts = {el["data-status"]: int(el.get_text()) for el in soup.select("#inquiry-counts [data-status]")}
+    assert counts["urgent"] == 2
+    assert (counts[routed.status.value], counts[drafted.status.value]) == (2, 1)
+
+
 def test_inline_approve_updates_the_row_and_counts_and_refuses_stale_or_forbidden(app, client, world):
     inquiry, _ = log(app, world.lead, world.review)
     inquiry = step(
