@@ -359,6 +359,11 @@ def public_document(document_id: int):
 # The CSP team's overview (served at /partnership/reviews by portal/trawls/views.py) ------------
 
 
+def _partnership_name(partnership_id: int, reviews: list) -> str | None:
+    """The page's caption: every review listed is the partnership's, and carries its name."""
+    return reviews[0].partnership_name if reviews else organisations.partnership_name(partnership_id)
+
+
 def partnership_overview_page(partnership_id: int):
     today = local_today()
     group = request.args.get("stage", "")
@@ -376,5 +381,5 @@ def partnership_overview_page(partnership_id: int):
         stage_groups=[(key, label) for key, (label, _) in queries.STAGE_GROUPS.items()],
         removal_soon_days=queries.REMOVAL_SOON_DAYS,
         today=today,
-        partnership_name=None if is_htmx_request() else organisations.partnership_name(partnership_id),
+        partnership_name=None if is_htmx_request() else _partnership_name(partnership_id, page.items),
     )

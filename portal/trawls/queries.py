@@ -88,6 +88,15 @@ def _status_counts(review_ids, today):
     )
 
 
+def counts_of(rows) -> dict[str, int]:
+    """{display status: count} of rows that know their display status (DashboardRow): the same
+    counts status_counts() gives, when the rows are all of a review's requests."""
+    counts = {key: 0 for key, _ in DISPLAY_STATUSES}
+    for row in rows:
+        counts[row.display_status] += 1
+    return counts
+
+
 def status_counts(review_ids: list[int], today: dt.date | None = None) -> dict[int, dict[str, int]]:
     """{review_id: {display status: count}}, in one grouped query per 25 reviews (one for a page)."""
     today = today or local_today()

@@ -102,10 +102,14 @@ def _dashboard_context(review: Review) -> dict:
     rows = queries.dashboard_rows(
         review, status=status, sector=sector, trawl_id=trawl_id, descending=descending, today=today
     )
+    if status or sector or trawl_id:
+        counts = queries.status_counts([review.id], today)[review.id]
+    else:  # the rows are every request of the review: count them, not the table again
+        counts = queries.counts_of(rows)
     return {
         "review": review,
         "rows": rows,
-        "counts": queries.status_counts([review.id], today)[review.id],
+        "counts": counts,
         # Only the whole page's filter form lists the trawls; the fragment (every poll) never shows them.
         "trawls": [] if is_htmx_request() else queries.trawl_choices(review),
         "filters": {

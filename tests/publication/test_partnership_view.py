@@ -80,6 +80,9 @@ def test_every_review_of_the_partnership_with_where_it_stands(client, partnershi
     member, _ = partnership
     sign_in(client, member)
     soup = get_page(client, "/partnership/reviews", title="Your partnership's reviews")
+    assert (
+        soup.select_one(".govuk-caption-l").get_text(strip=True) == "Brookfield Community Safety Partnership"
+    )
     table = rows(soup)
     assert set(table) == {"DHR-2026-001", "DHR-2025-002", "DHR-2024-003", "DHR-2024-004", "DHR-2025-005"}
     assert table["DHR-2026-001"]["stage"] == "Notified"
@@ -134,6 +137,15 @@ def test_each_fact_a_row_is_worked_out_from_is_read(client, partnership):
     assert table["DHR-2023-008"]["removal"] == "Removed 2 May 2025"
     assert soup.select_one('tr[data-review="DHR-2026-007"] a.govuk-link')  # planned: its publication page
     assert not soup.select_one('tr[data-review="DHR-2026-001"] a.govuk-link')
+
+
+def test_a_partnership_with_no_reviews_yet_is_still_named(client):
+    member = make_user(
+        Role.CSP_TEAM, partnership=make_partnership(name="Elmstead Community Safety Partnership")
+    )
+    sign_in(client, member)
+    soup = get_page(client, "/partnership/reviews", title="Your partnership's reviews")
+    assert soup.select_one(".govuk-caption-l").get_text(strip=True) == "Elmstead Community Safety Partnership"
 
 
 def test_removal_due_in_the_next_60_days_soonest_first(client, partnership):

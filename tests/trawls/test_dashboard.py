@@ -60,6 +60,18 @@ def test_dashboard_rows_counts_and_filters(app, client):
         assert len(rows) == 2 and all("days overdue" in r.get_text() for r in rows)
 
 
+def test_the_counts_are_the_same_counted_from_the_rows_or_by_the_database(app, client):
+    # Unfiltered, the page counts its own rows; filtered, it asks the database: both must agree.
+    review, agencies, _ = review_with_trawl(app, agency_count=4)
+    answer_nil(app, TrawlRequest.get(TrawlRequest.agency == agencies[0]))
+    with time_machine.travel(LATER, tick=False):  # the unanswered ones are overdue by then
+        sign_in(client, review.review_officer)
+        whole = counts(get_page(client, f"/reviews/{review.id}/returns"))
+        filtered = counts(get_page(client, f"/reviews/{review.id}/returns?status=nil_return"))
+    assert whole == filtered
+    assert (whole["overdue"], whole["nil_return"], whole["awaiting"]) == (3, 1, 0)
+
+
 def test_sector_filter(app, client):
     review = make_review()
     make_subject(review)
