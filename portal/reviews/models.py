@@ -86,7 +86,8 @@ class Review(VersionedModel):
         return self.reference
 
     class Meta:
-        indexes = ((("is_open", "next_return_due_on", "reference"), False),)
+        # The returns overview's pages (portal/trawls/queries.py, _page_by_ranges; migration 0017).
+        indexes = ((("is_open", "next_return_due_on", "reference", "earliest_awaiting_due_on"), False),)
 
 
 # The public list: reviews on the website, newest publication first (migration 0016). Its order is

@@ -287,7 +287,8 @@ class _ReviewsWithReturnCounts(CountedWithoutJoins):
 
     today: dt.date
     # The overview's order, as overview() gave it: while it stands, a limited fetch (a page) reads
-    # three ranges of the index (is_open, next_return_due_on, reference), see _page_by_ranges().
+    # three ranges of the index (is_open, next_return_due_on, reference, earliest_awaiting_due_on),
+    # see _page_by_ranges().
     overview_order: tuple | None = None
 
     def __sql__(self, ctx):
