@@ -129,19 +129,11 @@ class DashboardRow:
     trawl_number: int
 
 
-def dashboard_requests(
-    review: Review,
-    *,
-    status: str | None = None,
-    sector: Sector | None = None,
-    trawl_id: int | None = None,
-    descending: bool = False,
-    today: dt.date | None = None,
-):
+@prepared
+def _dashboard_rows(status, by_sector, by_trawl, descending, one, review, today, sector, trawl, request):
     """A review's requests with their agency, trawl and who answered, as DashboardRows: one query,
     of the columns the dashboard and its export show (never the trawl's subjects snapshot or the
-    whole user)."""
-    today = today or local_today()
+    whole user). Shape: the filters in use, the order, and `one` (a single request, by id)."""
     answered_by = User.alias()
     query = (
         TrawlRequest.select(
@@ -168,24 +160,14 @@ def dashboard_requests(
     )
     if status:
         query = _where_display_status(query, status, today)
-    if sector:
+    if by_sector:
         query = query.where(Agency.sector == sector)
-    if trawl_id:
-        query = query.where(TrawlRequest.trawl == trawl_id)
+    if by_trawl:
+        query = query.where(TrawlRequest.trawl == trawl)
+    if one:
+        query = query.where(TrawlRequest.id == request)
     order = TrawlRequest.due_date.desc() if descending else TrawlRequest.due_date
     return query.order_by(order, Agency.name).objects(DashboardRow)
-
-
-@prepared
-def _dashboard_rows(status, by_sector, by_trawl, descending, review, today, sector, trawl):
-    return dashboard_requests(
-        review,
-        status=status,
-        sector=sector if by_sector else None,
-        trawl_id=trawl if by_trawl else None,
-        descending=descending,
-        today=today,
-    )
 
 
 def dashboard_rows(
@@ -197,10 +179,17 @@ def dashboard_rows(
     descending: bool = False,
     today: dt.date | None = None,
 ) -> list[DashboardRow]:
-    """dashboard_requests() as the dashboard and its poll run it: prepared, one shape per filter
+    """The dashboard's rows (its page, its poll, its CSV export): one prepared shape per filter
     combination (status is one of six values or none, so at most 56 shapes)."""
-    query = _dashboard_rows(status or None, sector is not None, bool(trawl_id), descending)
+    query = _dashboard_rows(status or None, sector is not None, bool(trawl_id), descending, False)
     return query.rows(review=review, today=today or local_today(), sector=sector, trawl=trawl_id)
+
+
+def dashboard_row(review: Review, request_id: int, today: dt.date) -> DashboardRow | None:
+    """One request as the dashboard shows it (an inline action's answer)."""
+    return _dashboard_rows(None, False, False, False, True).first(
+        review=review, today=today, request=request_id
+    )
 
 
 def request_with_context(request_id: int, *, agency_id: int | None = None):

@@ -163,11 +163,7 @@ def _inline_action(request_id: int, action, form: VersionedForm | None = None):
         )
         return redirect(back)
     today = local_today()
-    row = (
-        queries.dashboard_requests(trawl_request.review, today=today)
-        .where(TrawlRequest.id == request_id)
-        .first()
-    )
+    row = queries.dashboard_row(trawl_request.review, request_id, today)
     return render_page_or_fragment(
         "trawls/partials/request_row.html",
         "trawls/partials/request_row.html",
@@ -324,7 +320,7 @@ def no_record_of_contact(review_id: int):
 def requests_csv(review_id: int):
     review = _review(review_id)
     today = local_today()
-    rows = list(queries.dashboard_requests(review, today=today))
+    rows = queries.dashboard_rows(review, today=today)
     kinds = queries.latest_return_kinds([row.id for row in rows])
     record("export_downloaded", actor=current_user, obj=review, export="trawl_requests_csv")
     header = [
