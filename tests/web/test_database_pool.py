@@ -10,7 +10,7 @@ import psycopg2
 import pytest
 
 from portal import create_app
-from portal.database import close_pool
+from portal.database import close_pool, open_database
 from portal.extensions import db
 from tests.databases import postgres_admin_url
 
@@ -74,3 +74,27 @@ def test_a_connection_the_server_dropped_is_replaced_not_used(pooled_app, engine
     assert client.get("/healthz").status_code == 200
     assert client.get("/accessibility").status_code == 200
     assert _backend_pid(pooled_app) != dropped
+
+
+def _setting(database, name: str) -> str:
+    database.connect(reuse_if_open=True)
+    try:
+        return database.execute_sql(f"SHOW {name}").fetchone()[0]
+    finally:
+        database.close()
+
+
+def test_postgresql_connections_carry_the_portals_planner_settings(engine):
+    """random_page_cost 1.1 (portal/database.py POSTGRES_SETTINGS) on every connection, pooled or
+    not; a URL's own `options` add to them and win where they name the same setting."""
+    if engine != "postgresql":
+        pytest.skip("PostgreSQL settings")
+    url = postgres_admin_url()
+    for pool_size in (0, 2):
+        database = open_database(url, pool_size=pool_size)
+        assert _setting(database, "random_page_cost") == "1.1"
+        close_pool(database)
+    separator = "&" if "?" in url else "?"
+    database = open_database(f"{url}{separator}options=-c%20random_page_cost%3D2%20-c%20work_mem%3D8MB")
+    assert _setting(database, "random_page_cost") == "2"
+    assert _setting(database, "work_mem") == "8MB"
