@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from peewee import JOIN
 
@@ -186,6 +187,13 @@ MILESTONE_PURPOSES = (
 )
 
 
+class _MilestoneContact(NamedTuple):
+    id: int  # the entry's
+    purpose: ContactPurpose
+    contacted_at: dt.datetime
+    member: int  # a family member's id: one row for each person the contact was with
+
+
 @prepared
 def _milestone_contacts(review):
     return (
@@ -207,8 +215,25 @@ def _milestone_contacts(review):
     )
 
 
-def milestone_status(review: Review, members: list[FamilyMember] | None = None) -> list[Milestone]:
-    """What the family must hear about, checked against the log (two queries, one if given `members`).
+def _milestone_contacts_in(entries: list[FamilyContactEntry]) -> list[_MilestoneContact]:
+    """What _milestone_contacts() finds, read from a log already loaded (entries_of(), every entry
+    with its members): the family page has it, so it asks the database once less."""
+    found = [
+        _MilestoneContact(entry.id, entry.purpose, entry.contacted_at, member.id)
+        for entry in entries
+        if not entry.entered_in_error and entry.contact_made and entry.purpose in MILESTONE_PURPOSES
+        for member in entry.members
+    ]
+    return sorted(found, key=lambda row: row.contacted_at)
+
+
+def milestone_status(
+    review: Review,
+    members: list[FamilyMember] | None = None,
+    entries: list[FamilyContactEntry] | None = None,
+) -> list[Milestone]:
+    """What the family must hear about, checked against the log: two queries, none if given
+    `members` and `entries` (the whole log, entries in error included, as entries_of() gives it).
 
     Only contact actually made counts (not an attempt), and never an entry
     marked as entered in error.
@@ -223,7 +248,7 @@ def milestone_status(review: Review, members: list[FamilyMember] | None = None) 
       will be published (a publication notice with them), before publication.
     """
     members = members_of(review) if members is None else members
-    rows = _milestone_contacts().rows(review=review)
+    rows = _milestone_contacts().rows(review=review) if entries is None else _milestone_contacts_in(entries)
 
     def first(purpose: ContactPurpose, member_ids: set[int] | None = None) -> dt.date | None:
         for row in rows:

@@ -75,14 +75,15 @@ def _section(review: Review, state: SectionState | None = None, status: int = 20
     _viewed(review, "family")
     state = state or SectionState()
     members = queries.members_of(review)
+    entries = queries.entries_of(review)
     return render_page_or_fragment(
         "family_contact/show.html",
         "family_contact/partials/family.html",
         status=status,
         review=review,
         members=members,
-        entries=queries.entries_of(review),
-        milestones=queries.milestone_status(review, members),
+        entries=entries,
+        milestones=queries.milestone_status(review, members, entries),
         state=state,
         form=state.form,
         inline_errors=is_htmx_request(),

@@ -6,14 +6,24 @@ import datetime as dt
 
 import pytest
 
+from portal.family_contact import queries
 from portal.family_contact.models import ContactPurpose, Participation
-from portal.family_contact.queries import milestone_status, missing_milestones
+from portal.family_contact.queries import missing_milestones
 from tests.family_contact.builders import make_entry, make_member
 from tests.trawls.builders import make_review
 
 FIRST = "First contact made and the Home Office leaflet given"
 DRAFT = "Draft report shared with the family before Home Office submission"
 PUBLICATION = "Family told the publication date and about possible media interest"
+
+
+def milestone_status(review):
+    """The milestones as the review page works them out (asking the database) and as the family page
+    does (from the log it has loaded): they must agree."""
+    asked = queries.milestone_status(review)
+    from_the_log = queries.milestone_status(review, queries.members_of(review), queries.entries_of(review))
+    assert from_the_log == asked
+    return asked
 
 
 def status(review) -> dict[str, tuple[bool, dt.date | None]]:
