@@ -207,6 +207,16 @@ def _list(role, in_agency, status, by_review, by_reference, by_agency, user, par
     )
 
 
+def _total_from_counts(status: str, counts: dict[str, int]) -> int | None:
+    """How many inquiries a list filtered by `status` alone holds, from status_counts() (which
+    counts the same person's open inquiries), or None where it does not say (closed ones)."""
+    if status == OPEN:
+        return sum(counts[each.value] for each in InquiryStatus if each.is_open)
+    if status == URGENT or status in counts:
+        return counts[status]
+    return None
+
+
 def list_page(
     user: User,
     *,
@@ -215,11 +225,16 @@ def list_page(
     reference: str | None,
     agency_id: int | None,
     urgent_before,
+    counts: dict[str, int] | None = None,
 ) -> Page:
-    """The requested page of list_inquiries(), prepared."""
+    """The requested page of list_inquiries(), prepared. With the page's `counts`
+    (status_counts() for the same person and urgent_before), a list filtered by an open status alone
+    is not counted again."""
     shape = (*_viewer_shape(user), status, bool(review_id), bool(reference), bool(agency_id))
+    filtered = review_id or reference or agency_id
     return paginate(
         _list(*shape),
+        total=None if counts is None or filtered else _total_from_counts(status, counts),
         review=review_id,
         reference=reference,
         received_by=agency_id,

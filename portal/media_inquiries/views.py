@@ -85,13 +85,16 @@ def index():
     if review_id:
         reference = queries.reference_of_visible_review(current_user, review_id) or ""
     agency_id = request.args.get("agency", type=int)
+    urgent_before = _urgent_before(now)
+    counts = queries.status_counts(current_user, urgent_before)
     page = queries.list_page(
         current_user,
         status=status,
         review_id=review_id,
         reference=reference or None,
         agency_id=agency_id,
-        urgent_before=_urgent_before(now),
+        urgent_before=urgent_before,
+        counts=counts,
     )
     # The filter's options are on the full page only: an htmx request swaps the results alone.
     agencies = [] if is_htmx_request() else queries.filter_options(current_user)
@@ -99,7 +102,7 @@ def index():
         "media_inquiries/index.html",
         "media_inquiries/partials/results.html",
         page=page,
-        counts=queries.status_counts(current_user, _urgent_before(now)),
+        counts=counts,
         filters={"status": status, "reference": reference, "agency": agency_id},
         agencies=agencies,
         back=request.full_path.rstrip("?"),

@@ -53,11 +53,13 @@ def requested_page() -> int:
     return max(1, int(raw)) if raw.isdigit() and len(raw) < 7 else 1
 
 
-def paginate(query, size: int = PAGE_SIZE, **values) -> Page:
+def paginate(query, size: int = PAGE_SIZE, total: int | None = None, **values) -> Page:
     """The requested page of a query: a peewee query, or a prepared one (portal/prepared_queries.py)
-    run with `values`."""
+    run with `values`. A caller that already knows how many rows the query gives passes `total`,
+    and the query is not counted."""
     prepared = isinstance(query, PreparedQuery)
-    total = (query.counted().scalar(**values) or 0) if prepared else query.count()
+    if total is None:
+        total = (query.counted().scalar(**values) or 0) if prepared else query.count()
     number = min(requested_page(), max(1, math.ceil(total / size)))
     if prepared:
         items = query.paged().rows(limit=size, offset=(number - 1) * size, **values)

@@ -234,6 +234,43 @@ def test_the_urgent_count_adds_up_urgent_inquiries_of_every_open_status(app, cli
     assert (counts[routed.status.value], counts[drafted.status.value]) == (2, 1)
 
 
+def test_each_lists_caption_counts_its_rows_whether_or_not_it_asks_the_database_again(app, client, world):
+    """A list filtered by an open status alone takes its total from the counts above it (one query
+    fewer); one filtered by anything else counts its rows. Both must say how many rows there are."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    log(app, world.lead, world.review, deadline_at=now + dt.timedelta(hours=2))  # routed, urgent
+    drafted, _ = log(app, world.officer, None, deadline_at=now + dt.timedelta(hours=3))
+    step(app, workflow.draft_response, drafted, world.officer, "A holding line")  # drafted, urgent
+    log(app, world.officer, world.review, deadline_at=now + dt.timedelta(days=5))  # routed, not urgent
+    closed, _ = log(app, world.officer, None, deadline_at=now + dt.timedelta(days=6))
+    step(app, workflow.close_no_comment, closed, world.officer, "Nothing to say")
+    sign_in(client, world.officer)
+
+    def shown(query: str) -> tuple[int, int, int]:
+        with count_queries() as counted:
+            soup = parse(client.get(f"/media-inquiries?{query}", headers=HTMX))
+        caption = soup.select_one("#inquiry-results caption").get_text()
+        return (
+            int(caption.split()[0]),
+            len(soup.select("#inquiry-results tbody tr[id^=inquiry-]")),
+            counted.count,
+        )
+
+    statuses = ["", "status=open", "status=urgent", "status=all", "status=closed_no_comment"]
+    statuses += [f"status={status.value}" for status in InquiryStatus if status.is_open]
+    statements = {}
+    for status in statuses:
+        for extra in ("", f"reference={world.review.reference}"):
+            query = "&".join(part for part in (status, extra) if part)
+            total, rows, statements[query] = shown(query)
+            assert total == rows, query
+    assert (
+        shown("")[:2] == (3, 3) and shown("status=urgent")[:2] == (2, 2) and shown("status=all")[:2] == (4, 4)
+    )
+    # Counted from the counts: one statement fewer than the same list counted by the database.
+    assert statements["status=open"] == statements["status=all"] - 1
+
+
 def test_inline_approve_updates_the_row_and_counts_and_refuses_stale_or_forbidden(app, client, world):
     inquiry, _ = log(app, world.lead, world.review)
     inquiry = step(
