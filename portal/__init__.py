@@ -69,7 +69,11 @@ def _init_extensions(app: Flask) -> None:
     from portal.web.filters import init_filters
     from portal.web.security import init_security
 
-    app.config["DATABASE"] = open_database(app.config["DATABASE_URL"], app.config["DATABASE_POOL_SIZE"])
+    app.config["DATABASE"] = open_database(
+        app.config["DATABASE_URL"],
+        app.config["DATABASE_POOL_SIZE"],
+        prepare_on_server=app.config.get("DATABASE_PREPARE_ON_SERVER", True),
+    )
     # The health check opens its own connection so it can report a failure.
     app.config["FLASKDB_EXCLUDED_ROUTES"] = ("static", "pages.healthz")
     db.init_app(app)

@@ -68,6 +68,10 @@ def load_settings(environ: dict[str, str], instance_path: Path) -> dict:
         # Connections kept open and reused per process (README: Performance); 0: one per request.
         # The test suite opens a database per test, so it connects per request.
         "DATABASE_POOL_SIZE": _int(environ, "DATABASE_POOL_SIZE", 0 if env == "test" else 8),
+        # PostgreSQL: prepared queries are also prepared on the server, once per connection
+        # (portal/prepared_queries.py). Off behind a pooler that shares server sessions between
+        # clients (pgbouncer in transaction mode), where a session's statements are not its own.
+        "DATABASE_PREPARE_ON_SERVER": _flag(environ.get("DATABASE_PREPARE_ON_SERVER"), default=True),
         "COUNCIL_NAME": environ.get("COUNCIL_NAME", "Northvale County Council"),
         "SERVICE_NAME": environ.get("SERVICE_NAME", "Review portal"),
         # Emailed links are built from this, never from the request's Host header.

@@ -31,12 +31,13 @@ POOL_STALE_SECONDS = 300
 POOL_WAIT_SECONDS = 10
 
 
-def open_database(url: str, pool_size: int = 0) -> Database:
+def open_database(url: str, pool_size: int = 0, prepare_on_server: bool = True) -> Database:
     """The database at `url`. With `pool_size`, up to that many connections stay open and each
     request reuses one (no connection set-up per request: about 5 ms on PostgreSQL on loopback,
     0.7 ms on SQLite, which also re-reads the schema and checkpoints on every last close).
     The pool asks the server before handing a connection out (peewee's check on PostgreSQL), so one
-    the server dropped (a restart) is discarded and replaced, never used."""
+    the server dropped (a restart) is discarded and replaced, never used. On PostgreSQL,
+    `prepare_on_server` lets prepared queries be prepared on the server (portal/prepared_queries.py)."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
         path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else parsed.path
@@ -55,7 +56,7 @@ def open_database(url: str, pool_size: int = 0) -> Database:
         if pool_size:
             options.update(_pool_options(pool_size))
         database_class = PooledPostgresqlDatabase if pool_size else PostgresqlDatabase
-        return database_class(
+        database = database_class(
             parsed.path.lstrip("/"),
             user=parsed.username,
             password=parsed.password,
@@ -64,6 +65,8 @@ def open_database(url: str, pool_size: int = 0) -> Database:
             connect_timeout=int(options.pop("connect_timeout", 5)),
             **options,
         )
+        database.prepare_on_server = prepare_on_server  # read by portal/prepared_queries.py
+        return database
     raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, not {parsed.scheme!r}")
 
 

@@ -58,6 +58,13 @@ def test_defaults(tmp_path):
     assert config["SESSION_IDLE_MINUTES"] == 30
     assert config["MAIL_BACKEND"] == "file"
     assert config["SESSION_COOKIE_SECURE"] is False
+    assert config["DATABASE_PREPARE_ON_SERVER"] is True
+    assert (
+        settings(tmp_path, PORTAL_ENV="development", DATABASE_PREPARE_ON_SERVER="0")[
+            "DATABASE_PREPARE_ON_SERVER"
+        ]
+        is False
+    )
 
 
 def test_bad_numbers_are_a_clear_error(tmp_path):

@@ -4,10 +4,11 @@ run with each call's values, giving the same rows as the query built afresh."""
 import datetime as dt
 
 import pytest
-from peewee import JOIN, fn
+from peewee import JOIN, Case, Select, fn
 from playhouse.test_utils import count_queries
 
 from portal.accounts.models import Role, User
+from portal.extensions import db
 from portal.organisations.models import Agency, Sector
 from portal.prepared_queries import prepared
 from portal.trawls import queries
@@ -152,3 +153,116 @@ def test_joined_models_are_read_alike_on_every_run_with_or_without_the_joined_ro
         assert seen(query.rows(review=review)) == expected
         assert seen([query.first(review=review)]) == expected[:1]
     assert seen(query.rows(review=answered))[0][3] == "Robin Ashdown"
+
+
+# On PostgreSQL a prepared query is also prepared on the server (PREPARE once per connection, then
+# EXECUTE by name), so the server does not parse and plan it on every run.
+
+
+def _on_the_server() -> list[str]:
+    found = db.database.execute_sql("SELECT name FROM pg_prepared_statements ORDER BY name").fetchall()
+    return [name for (name,) in found]
+
+
+def _ours(label: str) -> list[str]:
+    return [name for name in _on_the_server() if name.startswith(label)]
+
+
+@pytest.fixture
+def postgresql_only(engine):
+    if engine != "postgresql":
+        pytest.skip("statements prepared on the server are PostgreSQL's")
+
+
+def test_a_query_is_prepared_on_the_server_once_per_connection(postgresql_only, agencies):
+    ids = [agency.id for agency in agencies]
+    police = _agencies(True)
+    with count_queries() as counted:
+        assert names(police.rows(sector=Sector.POLICE, name_after="", ids=ids[:3])) == [
+            "Alder police",
+            "Cedar police",
+        ]
+        assert names(police.rows(sector=Sector.HOUSING, name_after="", ids=ids[1:])) == ["Damson housing"]
+    assert counted.count == 2  # a statement a run, as ever: the PREPARE is not counted as the query's
+    assert [record.msg[0].split(" (")[0] for record in counted.get_queries()] == [
+        f"EXECUTE {_ours('test_prepared_queries__agencies')[0]}"
+    ] * 2
+    assert len(_ours("test_prepared_queries__agencies")) == 1  # this shape; the other is not used yet
+
+    # A new connection (the pool replaced one the server dropped) has none: it is prepared again.
+    db.database.close()
+    db.database.connect()
+    assert _ours("test_prepared_queries__agencies") == []
+    assert names(police.rows(sector=Sector.HOUSING, name_after="", ids=ids[1:])) == ["Damson housing"]
+    assert len(_ours("test_prepared_queries__agencies")) == 1
+
+
+@prepared
+def _labelled(kind, name_after):
+    """Constants of every kind beside a placeholder used twice (in the select and in GROUP BY)."""
+    label = Case(None, [(Agency.name > name_after, "it's 100% after")], "before")
+    return (
+        Agency.select(
+            label.alias("label"), fn.COUNT(Agency.id), fn.SUM(Case(None, [(Agency.sector == kind, 1)], 0))
+        )
+        .group_by(label)
+        .order_by(label)
+        .tuples()
+    )
+
+
+def test_constants_are_written_into_the_statement_and_a_repeated_placeholder_is_one_parameter(
+    postgresql_only, agencies
+):
+    counts = _labelled(Sector.POLICE).rows(name_after="B")
+    assert counts == [("before", 1, 1), ("it's 100% after", 3, 1)]
+    assert _labelled(Sector.POLICE).rows(name_after="Z") == [("before", 4, 2)]
+    assert len(_ours("test_prepared_queries__labelled")) == 1
+
+
+@prepared
+def _sum_of(a, b):
+    return Select(columns=[(a + b).alias("total")]).tuples()
+
+
+def test_a_query_the_server_cannot_prepare_runs_as_it_is(postgresql_only, ctx):
+    # `$1 + $2`: the server cannot tell what is added up, and refuses to prepare it.
+    assert _sum_of().rows(a=2, b=3) == [(5,)]
+    assert _sum_of().rows(a=4, b=3) == [(7,)]
+    assert _ours("test_prepared_queries__sum_of") == []
+
+
+def test_inside_a_transaction_a_query_not_yet_prepared_runs_as_it_is(postgresql_only, agencies):
+    ids = [agency.id for agency in agencies]
+    with db.database.atomic():  # a failed PREPARE here would spoil the transaction: none is tried
+        assert names(_agencies(False).rows(sector=None, name_after="C", ids=ids[1:])) == [
+            "Cedar police",
+            "Damson housing",
+        ]
+        assert _ours("test_prepared_queries__agencies") == []
+    assert names(_agencies(False).rows(sector=None, name_after="C", ids=ids[1:])) == [
+        "Cedar police",
+        "Damson housing",
+    ]
+    assert len(_ours("test_prepared_queries__agencies")) == 1
+    with db.database.atomic():  # once prepared on the connection, it is run by name in a transaction too
+        with count_queries() as counted:
+            _agencies(False).rows(sector=None, name_after="C", ids=ids[1:])
+        assert counted.get_queries()[0].msg[0].startswith("EXECUTE test_prepared_queries__agencies")
+
+
+def test_preparing_on_the_server_can_be_turned_off(postgresql_only, app, agencies):
+    from portal import create_app
+
+    unprepared = create_app({**app.config, "DATABASE": None, "DATABASE_PREPARE_ON_SERVER": False})
+    ids = [agency.id for agency in agencies]
+    with unprepared.app_context():
+        db.database.connect(reuse_if_open=True)
+        with count_queries() as counted:
+            assert names(_agencies(True).rows(sector=Sector.POLICE, name_after="", ids=ids[:3])) == [
+                "Alder police",
+                "Cedar police",
+            ]
+        assert counted.get_queries()[0].msg[0].startswith("SELECT")
+        assert _ours("test_prepared_queries__agencies") == []
+        db.database.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from peewee import JOIN, SQL, Alias, Case, Select, Value, fn
+from peewee import JOIN, SQL, Alias, Case, Node, Select, Value, fn
 
 from portal.accounts.models import User
 from portal.clock import local_today
@@ -302,7 +302,9 @@ class _ReviewsWithReturnCounts(CountedWithoutJoins):
         due date is the earliest of the open requests', awaiting ones included): saying it made
         PostgreSQL expect a few dozen reviews where there were 1,400, and sort them all."""
         today = self.today
-        needed = self._limit if self._offset is None else self._offset + self._limit
+        # Prepared, offset and limit are placeholders: the cast tells PostgreSQL what to add up.
+        offset = self._offset.cast("INTEGER") if isinstance(self._offset, Node) else self._offset
+        needed = self._limit if offset is None else offset + self._limit
         base = self.clone().limit(needed).offset(None)
         base.overview_order = None
         not_overdue = Review.earliest_awaiting_due_on.is_null() | (Review.earliest_awaiting_due_on >= today)
