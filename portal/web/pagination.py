@@ -62,7 +62,7 @@ def paginate(query, size: int = PAGE_SIZE, total: int | None = None, **values) -
         total = (query.counted().scalar(**values) or 0) if prepared else query.count()
     number = min(requested_page(), max(1, math.ceil(total / size)))
     if prepared:
-        items = query.paged().rows(limit=size, offset=(number - 1) * size, **values)
+        items = query.paged(size).rows(offset=(number - 1) * size, **values)
     else:
         items = list(query.paginate(number, size))
     return Page(items=items, number=number, size=size, total=total)
