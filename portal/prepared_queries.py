@@ -207,6 +207,17 @@ class PreparedQuery:
             found = self._derived["count"] = PreparedQuery.of(count_of(query), f"{self._label}_count")
         return found
 
+    def counted_up_to(self) -> PreparedQuery:
+        """How many rows this query gives, counting no further than the value `up_to`."""
+        found = self._derived.get("count up to")
+        if found is None:
+            query = self._query
+            if hasattr(query, "count_query"):
+                query = query.count_query()
+            limited = query.order_by().limit(Param("up_to"))
+            found = self._derived["count up to"] = PreparedQuery.of(count_of(limited), f"{self._label}_count")
+        return found
+
     def paged(self, size: int) -> PreparedQuery:
         """This query from row `offset` (its value), at most `size` rows. The size is written into
         the SQL: with a placeholder there, PostgreSQL planned a page for a tenth of the rows,

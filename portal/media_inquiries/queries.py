@@ -207,6 +207,11 @@ def _list(role, in_agency, status, by_review, by_reference, by_agency, user, par
     )
 
 
+# A list the counts above it do not add up (every inquiry, the closed ones, a filtered list) is
+# counted this far: past it, its caption says "more than 1,000" and the pages run on.
+COUNT_AT_MOST = 1000
+
+
 def _total_from_counts(status: str, counts: dict[str, int]) -> int | None:
     """How many inquiries a list filtered by `status` alone holds, from status_counts() (which
     counts the same person's open inquiries), or None where it does not say (closed ones)."""
@@ -229,12 +234,13 @@ def list_page(
 ) -> Page:
     """The requested page of list_inquiries(), prepared. With the page's `counts`
     (status_counts() for the same person and urgent_before), a list filtered by an open status alone
-    is not counted again."""
+    is not counted again; any other is counted up to COUNT_AT_MOST."""
     shape = (*_viewer_shape(user), status, bool(review_id), bool(reference), bool(agency_id))
     filtered = review_id or reference or agency_id
     return paginate(
         _list(*shape),
         total=None if counts is None or filtered else _total_from_counts(status, counts),
+        count_at_most=COUNT_AT_MOST,
         review=review_id,
         reference=reference,
         received_by=agency_id,

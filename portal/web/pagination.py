@@ -18,10 +18,18 @@ class Page:
     number: int
     size: int
     total: int
+    # True when the rows were counted only so far (paginate's `count_at_most`): there are more than
+    # `total`, and pages after `count`.
+    more: bool = False
 
     @property
     def count(self) -> int:
         return max(1, math.ceil(self.total / self.size))
+
+    @property
+    def total_text(self) -> str:
+        """The total for a caption: "1,234", or "more than 1,000"."""
+        return f"more than {self.total:,}" if self.more else f"{self.total:,}"
 
     def govuk_params(self, endpoint: str, **view_args) -> dict | None:
         """Parameters for the govukPagination macro, or None for a single page."""
@@ -33,17 +41,21 @@ class Page:
             args["page"] = number
             return url_for(endpoint, **view_args, **args)
 
+        # Counted only so far, the last page is not known: no link to it, an ellipsis after the next.
+        last = self.count if not self.more else None
         items = []
         for number in range(1, self.count + 1):
-            near = abs(number - self.number) <= 1 or number in (1, self.count)
+            near = abs(number - self.number) <= 1 or number in (1, last)
             if near:
                 items.append({"number": number, "href": link(number), "current": number == self.number})
             elif items and not items[-1].get("ellipsis"):
                 items.append({"ellipsis": True})
+        if self.more and not items[-1].get("ellipsis"):
+            items.append({"ellipsis": True})
         params: dict = {"items": items}
         if self.number > 1:
             params["previous"] = {"href": link(self.number - 1)}
-        if self.number < self.count:
+        if self.number < self.count or self.more:
             params["next"] = {"href": link(self.number + 1)}
         return params
 
@@ -53,16 +65,26 @@ def requested_page() -> int:
     return max(1, int(raw)) if raw.isdigit() and len(raw) < 7 else 1
 
 
-def paginate(query, size: int = PAGE_SIZE, total: int | None = None, **values) -> Page:
+def paginate(
+    query, size: int = PAGE_SIZE, total: int | None = None, count_at_most: int | None = None, **values
+) -> Page:
     """The requested page of a query: a peewee query, or a prepared one (portal/prepared_queries.py)
     run with `values`. A caller that already knows how many rows the query gives passes `total`,
-    and the query is not counted."""
+    and the query is not counted. With `count_at_most` (a prepared query's), the rows are counted
+    only that far, or as far as the requested page if that is further: a list of everything ever
+    recorded costs the same to open whatever its length, and says "more than" that many."""
     prepared = isinstance(query, PreparedQuery)
-    if total is None:
+    more = False
+    if total is None and count_at_most is not None:
+        at_most = max(count_at_most, requested_page() * size)
+        total = query.counted_up_to().scalar(up_to=at_most + 1, **values) or 0
+        more = total > at_most
+        total = min(total, at_most)
+    elif total is None:
         total = (query.counted().scalar(**values) or 0) if prepared else query.count()
     number = min(requested_page(), max(1, math.ceil(total / size)))
     if prepared:
         items = query.paged(size).rows(offset=(number - 1) * size, **values)
     else:
         items = list(query.paginate(number, size))
-    return Page(items=items, number=number, size=size, total=total)
+    return Page(items=items, number=number, size=size, total=total, more=more)

@@ -271,6 +271,40 @@ def test_each_lists_caption_counts_its_rows_whether_or_not_it_asks_the_database_
     assert statements["status=open"] == statements["status=all"] - 1
 
 
+def test_a_long_list_is_counted_only_as_far_as_it_needs_and_its_pages_run_on(app, client, world, monkeypatch):
+    """Every inquiry ever logged is counted up to queries.COUNT_AT_MOST (1,000), or as far as the page
+    asked for: past that the caption says "more than", and the pages go on with no last page."""
+    from portal.media_inquiries import queries
+
+    monkeypatch.setattr(queries, "COUNT_AT_MOST", 26)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    for hours in range(27):
+        log(app, world.officer, None, deadline_at=now + dt.timedelta(hours=hours + 1))
+    sign_in(client, world.officer)
+
+    first = parse(client.get("/media-inquiries?status=all", headers=HTMX))
+    assert first.select_one("#inquiry-results caption").get_text().startswith("More than 26 inquiries")
+    assert first.select_one("#inquiry-results")["data-app-announce"] == "More than 26 inquiries shown"
+    assert len(first.select("#inquiry-results tbody tr[id^=inquiry-]")) == 25
+    pages = first.select_one(".govuk-pagination")
+    assert pages.select_one(".govuk-pagination__next a")["href"].endswith("page=2")
+    assert [item.get_text(strip=True) for item in pages.select(".govuk-pagination__item")] == ["1", "2", "⋯"]
+
+    # Page 2 counts as far as its own rows: the whole list, exactly.
+    second = parse(client.get("/media-inquiries?status=all&page=2", headers=HTMX))
+    assert second.select_one("#inquiry-results caption").get_text().startswith("27 inquiries")
+    assert len(second.select("#inquiry-results tbody tr[id^=inquiry-]")) == 2
+    assert second.select_one(".govuk-pagination__next") is None
+
+    # The open list is counted by the counts above it, exactly, however long.
+    assert (
+        parse(client.get("/media-inquiries", headers=HTMX))
+        .select_one("#inquiry-results caption")
+        .get_text()
+        .startswith("27 inquiries")
+    )
+
+
 def test_inline_approve_updates_the_row_and_counts_and_refuses_stale_or_forbidden(app, client, world):
     inquiry, _ = log(app, world.lead, world.review)
     inquiry = step(
