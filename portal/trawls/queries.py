@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from dataclasses import dataclass
 
-from peewee import JOIN, SQL, Alias, Case, Node, Select, Value, fn
+from peewee import JOIN, SQL, Alias, Case, Node, Select, fn
 
 from portal.accounts.models import User
 from portal.clock import local_today
@@ -308,22 +310,32 @@ class _ReviewsWithReturnCounts(CountedWithoutJoins):
         base = self.clone().limit(needed).offset(None)
         base.overview_order = None
         not_overdue = Review.earliest_awaiting_due_on.is_null() | (Review.earliest_awaiting_due_on >= today)
+        dated = Review.next_return_due_on.is_null(False)
+        # (group, condition): the due-later group is read in two ranges, with no awaiting request
+        # and with none overdue. Each says one thing of earliest_awaiting_due_on, which PostgreSQL
+        # then checks in the index; of their OR it fetched every overdue review's row to check it
+        # (1,055 of them for a page of all open reviews: 0.4 ms).
         parts = [
-            base.where(Review.earliest_awaiting_due_on < today),
-            base.where(not_overdue, Review.next_return_due_on.is_null(False)),
-            base.where(not_overdue, Review.next_return_due_on.is_null()),
+            (0, Review.earliest_awaiting_due_on < today),
+            (1, dated & Review.earliest_awaiting_due_on.is_null()),
+            (1, dated & (Review.earliest_awaiting_due_on >= today)),
+            (2, Review.next_return_due_on.is_null() & not_overdue),  # no overdue review is undated
         ]
-        parts[0] = parts[0].order_by(Review.next_return_due_on, Review.reference)
-        parts[1] = parts[1].order_by(Review.next_return_due_on, Review.reference)
-        # All NULL in this part: ordering by the date too follows the index to the letter.
-        parts[2] = parts[2].order_by(Review.next_return_due_on, Review.reference)
+        # Every part in the index's order (in the last, all NULL, ordering by the date too follows
+        # it to the letter), then the page's few rows sorted by group and that order.
         wrapped = [
             Select(
-                [part.select_extend(Value(group).alias("overview_group")).alias(f"part{group}")], [SQL("*")]
+                [
+                    base.where(condition)
+                    .order_by(Review.next_return_due_on, Review.reference)
+                    .select_extend(SQL(str(group)).alias("overview_group"))
+                    .alias(f"part{number}")
+                ],
+                [SQL("*")],
             )
-            for group, part in enumerate(parts)
+            for number, (group, condition) in enumerate(parts)
         ]
-        ranges = (wrapped[0] + wrapped[1] + wrapped[2]).alias("ranges")  # UNION ALL
+        ranges = functools.reduce(operator.add, wrapped).alias("ranges")  # UNION ALL
         columns = [node._alias if isinstance(node, Alias) else node.column_name for node in self._returning]
         return (
             Select([ranges], [getattr(ranges.c, name) for name in columns])
