@@ -44,13 +44,14 @@ class RowLink:
 
     def __init__(self, endpoint: str, id_name: str, **values):
         self._endpoint, self._id_name, self._values = endpoint, id_name, values
-        parts = url_for(endpoint, **{id_name: int(self._PLACEHOLDER)}, **values).split(self._PLACEHOLDER)
+        # The id takes its place among the values if it is one of them (a query string's order).
+        parts = url_for(endpoint, **{**values, id_name: int(self._PLACEHOLDER)}).split(self._PLACEHOLDER)
         # Were the placeholder in one of the other values too, each row falls back to url_for.
         self._around = parts if len(parts) == 2 else None
 
     def __call__(self, row_id: int) -> str:
         if self._around is None:
-            return url_for(self._endpoint, **{self._id_name: row_id}, **self._values)
+            return url_for(self._endpoint, **{**self._values, self._id_name: row_id})
         before, after = self._around
         return f"{before}{int(row_id)}{after}"
 

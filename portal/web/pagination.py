@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from flask import request, url_for
+from flask import request
 
 from portal.prepared_queries import PreparedQuery
+from portal.web.context import RowLink
 
 PAGE_SIZE = 25
 
@@ -36,10 +37,8 @@ class Page:
         if self.count <= 1:
             return None
 
-        def link(number: int) -> str:
-            args = request.args.to_dict()
-            args["page"] = number
-            return url_for(endpoint, **view_args, **args)
+        # Built once with url_for, each page's number put in its place (portal/web/context.py).
+        link = RowLink(endpoint, "page", **view_args, **request.args.to_dict())
 
         # Counted only so far, the last page is not known: no link to it, an ellipsis after the next.
         last = self.count if not self.more else None
