@@ -203,6 +203,12 @@ class MediaInquiry(VersionedModel):
     def deadline_passed(self, now: dt.datetime) -> bool:
         return self.status.is_open and self.deadline_at <= now
 
+    @property
+    def review_partnership_id(self) -> int | None:
+        """The partnership of the review it is about, by the name a list row (queries.InquiryRow)
+        gives it: the workflow's rules read either."""
+        return self.review.partnership_id if self.review_id is not None else None
+
 
 # The list's default view: open inquiries, soonest deadline first. (status, deadline_at) cannot give
 # that order across four statuses, so PostgreSQL walked every inquiry's deadline to find the open

@@ -131,7 +131,7 @@ def _inline(inquiry_id: int, action, form: VersionedForm | None = None):
     now = _now()
     return render_template(
         "media_inquiries/partials/inquiry_row.html",
-        inquiry=queries.inquiry_for(current_user, inquiry_id),
+        inquiry=queries.inquiry_row(current_user, inquiry_id),
         problem=problem,
         announce=None if problem else "Saved",
         oob_counts=True,

@@ -9,11 +9,16 @@ never the person who drafted it. Every change names the version the user saw
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from portal.accounts.models import Role, User
 from portal.audit.service import record
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.media_inquiries.models import InquiryEvent, InquiryStatus, MediaInquiry
+
+if TYPE_CHECKING:
+    from portal.media_inquiries.queries import InquiryRow
 
 OFFICERS = (Role.ADMIN, Role.REVIEW_OFFICER)
 
@@ -30,22 +35,22 @@ class MediaRuleError(ValueError):
 # Who may do what ---------------------------------------------------------------------
 
 
-def _in_own_partnership(user: User, inquiry: MediaInquiry) -> bool:
+def _in_own_partnership(user: User, inquiry: MediaInquiry | InquiryRow) -> bool:
     """A CSP team member, and the inquiry is about one of their partnership's reviews."""
     return (
         user.role is Role.CSP_TEAM
         and inquiry.review_id is not None
         and user.partnership_id is not None
-        and inquiry.review.partnership_id == user.partnership_id
+        and inquiry.review_partnership_id == user.partnership_id
     )
 
 
-def can_work_on(user: User, inquiry: MediaInquiry) -> bool:
+def can_work_on(user: User, inquiry: MediaInquiry | InquiryRow) -> bool:
     """Draft, mark responded, close: review officers and admins; the CSP team for their partnership."""
     return user.role in OFFICERS or _in_own_partnership(user, inquiry)
 
 
-def can_approve(user: User, inquiry: MediaInquiry) -> bool:
+def can_approve(user: User, inquiry: MediaInquiry | InquiryRow) -> bool:
     """Partnership consent: the review's partnership team or an admin; with no review, an admin."""
     return user.role is Role.ADMIN or _in_own_partnership(user, inquiry)
 
@@ -54,7 +59,7 @@ def can_reassign(user: User) -> bool:
     return user.role in OFFICERS
 
 
-def available_actions(user: User, inquiry: MediaInquiry) -> set[str]:
+def available_actions(user: User, inquiry: MediaInquiry | InquiryRow) -> set[str]:
     """What this person can do to the inquiry now (the service checks again when they do it)."""
     actions: set[str] = set()
     status = inquiry.status
