@@ -47,7 +47,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from peewee import SQL, BaseQuery, ColumnBase, ModelSelect, Node, Select, fn
+from peewee import SQL, BaseQuery, ColumnBase, DatabaseError, ModelSelect, Node, Select, fn
 
 from portal.extensions import db
 
@@ -113,6 +113,7 @@ _RUN_STATE = frozenset({"cursor", "count", "index", "initialized", "populated", 
 _PREPARED_ON: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
 _SERVER_NAMES = itertools.count(1)
 _PLACEHOLDER = re.compile(r"%[%s]")
+_NO_SUCH_STATEMENT = "26000"  # SQLSTATE invalid_sql_statement_name
 
 
 class _ServerStatement:
@@ -178,7 +179,17 @@ class _ServerStatement:
                 self.refused = str(getattr(error, "pgcode", "") or "").startswith("42")
                 return None
             names.add(self.name)
-        return database.execute_sql(self.execute, [slot.bind(values) for slot in self.slots])
+        try:
+            return database.execute_sql(self.execute, [slot.bind(values) for slot in self.slots])
+        except DatabaseError as error:
+            # Gone from the server though this connection prepared it (a DISCARD ALL by something
+            # between): forget it, and run the query as it is now (outside a transaction, which
+            # the failure would have spoilt) and prepare it again next time.
+            cause = getattr(error, "orig", None)  # the driver's own error, which peewee wraps
+            if getattr(cause, "pgcode", None) != _NO_SUCH_STATEMENT or database.in_transaction():
+                raise
+            names.discard(self.name)
+            return None
 
 
 class PreparedQuery:

@@ -4,7 +4,7 @@ run with each call's values, giving the same rows as the query built afresh."""
 import datetime as dt
 
 import pytest
-from peewee import JOIN, Case, Select, fn
+from peewee import JOIN, Case, DatabaseError, Select, fn
 from playhouse.test_utils import count_queries
 
 from portal.accounts.models import Role, User
@@ -266,3 +266,24 @@ def test_preparing_on_the_server_can_be_turned_off(postgresql_only, app, agencie
         assert counted.get_queries()[0].msg[0].startswith("SELECT")
         assert _ours("test_prepared_queries__agencies") == []
         db.database.close()
+
+
+def test_a_statement_gone_from_the_server_is_prepared_again(postgresql_only, agencies):
+    ids = [agency.id for agency in agencies]
+    police = _agencies(True)
+    assert names(police.rows(sector=Sector.POLICE, name_after="", ids=ids[:3])) == [
+        "Alder police",
+        "Cedar police",
+    ]
+    db.database.execute_sql("DEALLOCATE ALL")  # what a pooler's DISCARD ALL does behind the portal's back
+    assert _ours("test_prepared_queries__agencies") == []
+    assert names(police.rows(sector=Sector.POLICE, name_after="B", ids=ids[:3])) == ["Cedar police"]
+    assert names(police.rows(sector=Sector.POLICE, name_after="", ids=ids[:3])) == [
+        "Alder police",
+        "Cedar police",
+    ]
+    assert len(_ours("test_prepared_queries__agencies")) == 1
+
+    db.database.execute_sql("DEALLOCATE ALL")
+    with pytest.raises(DatabaseError), db.database.atomic():  # in a transaction it cannot be saved
+        police.rows(sector=Sector.POLICE, name_after="", ids=ids[:3])
