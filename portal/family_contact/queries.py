@@ -107,15 +107,49 @@ def _member_links(whole_review, review, entry):
 def entries_of(review: Review, *, oldest_first: bool = False, include_in_error: bool = True):
     """The review's log, each entry with its `members`: two queries, however long the log."""
     entries = _entries_of(oldest_first, include_in_error).rows(review=review)
-    _attach_members(entries, _member_links(True).rows(review=review, entry=None))
+    links = _member_links(True).rows(review=review, entry=None)
+    _attach_members(entries, [(link.entry_id, link.member) for link in links])
     return entries
 
 
-def _attach_members(entries: list[FamilyContactEntry], links: list[FamilyContactEntryMember]) -> None:
+@prepared
+def _members_with_links(review):
+    """The review's family members, once for each entry they were part of (once if none), in order."""
+    return (
+        FamilyMember.select(FamilyMember, FamilyContactEntryMember.entry)
+        .join(
+            FamilyContactEntryMember,
+            JOIN.LEFT_OUTER,
+            on=(FamilyContactEntryMember.member == FamilyMember.id),
+            attr="link",
+        )
+        .where(FamilyMember.review == review)
+        .order_by(FamilyMember.id)
+    )
+
+
+def members_and_log(review: Review) -> tuple[list[FamilyMember], list[FamilyContactEntry]]:
+    """members_of() and entries_of() (newest first, entries in error included) in two queries, not
+    three: who each entry was with comes with the members."""
+    members: list[FamilyMember] = []
+    links: list[tuple[int, FamilyMember]] = []
+    for row in _members_with_links().rows(review=review):
+        if not members or members[-1].id != row.id:
+            members.append(row)
+        link = getattr(row, "link", None)
+        if link is not None and link.entry_id is not None:
+            links.append((link.entry_id, members[-1]))
+    entries = _entries_of(False, True).rows(review=review)
+    _attach_members(entries, links)
+    return members, entries
+
+
+def _attach_members(entries: list[FamilyContactEntry], links: list[tuple[int, FamilyMember]]) -> None:
+    """Each entry's `members`, from (entry id, member) pairs in the members' order."""
     by_entry: dict[int, list[FamilyMember]] = {entry.id: [] for entry in entries}
-    for link in links:
-        if link.entry_id in by_entry:  # links of entries not shown (entered in error) are skipped
-            by_entry[link.entry_id].append(link.member)
+    for entry_id, member in links:
+        if entry_id in by_entry:  # links of entries not shown (entered in error) are skipped
+            by_entry[entry_id].append(member)
     for entry in entries:
         entry.members = by_entry[entry.id]
 
@@ -125,7 +159,8 @@ def entry_of(review: Review, entry_id: int) -> FamilyContactEntry | None:
         (FamilyContactEntry.id == entry_id) & (FamilyContactEntry.review == review)
     )
     if entry is not None:
-        _attach_members([entry], _member_links(False).rows(review=None, entry=entry.id))
+        links = _member_links(False).rows(review=None, entry=entry.id)
+        _attach_members([entry], [(link.entry_id, link.member) for link in links])
     return entry
 
 

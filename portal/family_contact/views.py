@@ -74,8 +74,7 @@ class SectionState:
 def _section(review: Review, state: SectionState | None = None, status: int = 200, announce: str = ""):
     _viewed(review, "family")
     state = state or SectionState()
-    members = queries.members_of(review)
-    entries = queries.entries_of(review)
+    members, entries = queries.members_and_log(review)
     return render_page_or_fragment(
         "family_contact/show.html",
         "family_contact/partials/family.html",

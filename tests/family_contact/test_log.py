@@ -344,3 +344,31 @@ def test_the_page_takes_the_same_queries_however_long_the_log(client, officer_re
         response = client.get(f"/reviews/{review.id}/family")
     assert len(parse(response).select(".app-entry")) == 11
     assert few.count == many.count
+
+
+def test_the_page_reads_members_and_log_together_as_the_separate_reads_give_them(app):
+    """members_and_log() (the family page: who each entry was with comes with the members) gives what
+    members_of() and entries_of() give: every member once, in order, also one in no entry; every entry
+    newest first, entries in error included, each with its people in the members' order."""
+    from portal.family_contact import queries
+
+    review, other = make_review(), make_review()
+    ada, ben, cal = make_member(review), make_member(review, "Ben Penrow"), make_member(review, "Cal Penrow")
+    make_member(other, "Dee Other")
+    make_entry(review, [ben, ada], contacted_at=dt.datetime(2026, 3, 1, 10))
+    make_entry(review, [ada], entered_in_error=True, contacted_at=dt.datetime(2026, 3, 2, 10))
+    make_entry(
+        review, [ben], purpose=ContactPurpose.PROGRESS_UPDATE, contacted_at=dt.datetime(2026, 3, 3, 10)
+    )
+
+    members, entries = queries.members_and_log(review)
+    assert [m.id for m in members] == [m.id for m in queries.members_of(review)] == [ada.id, ben.id, cal.id]
+    separate = queries.entries_of(review)
+    assert [e.id for e in entries] == [e.id for e in separate] and len(entries) == 3
+    assert [[m.id for m in e.members] for e in entries] == [[m.id for m in e.members] for e in separate]
+    assert [[m.referred_to_as for m in e.members] for e in entries] == [
+        ["Ben Penrow"],
+        ["Ada Penrow"],
+        ["Ada Penrow", "Ben Penrow"],
+    ]
+    assert queries.members_and_log(make_review()) == ([], [])
