@@ -17,17 +17,14 @@ SQLITE_PRAGMAS = {
 }
 
 
-# Planner settings for every PostgreSQL connection the portal opens. The default random_page_cost
-# (4) describes spinning disks; the portal's data fits in the server's memory, where reading a page
-# at random costs little more than reading the next one. Left at 4, the planner reads all 5,000
-# agencies into a hash to name a review's 60 (0.6 ms a dashboard at national scale, growing with the
-# agencies) rather than look each up in the primary key. 1.1 is the usual value for SSD or memory.
-# plan_cache_mode: a statement prepared on the server (portal/prepared_queries.py) is planned once
-# for any values. Left to choose, PostgreSQL planned a page of the media list or the public listing
-# afresh on every request (0.1-0.3 ms), as a plan for an unknown OFFSET looked dearer than one for
-# page 1; the plan it keeps is the same. Only prepared statements are affected: the portal's are
-# filtered by ids and dates, their constants written in.
-POSTGRES_SETTINGS = {"random_page_cost": "1.1", "plan_cache_mode": "force_generic_plan"}
+# Planner settings for every PostgreSQL connection the portal opens. plan_cache_mode: a statement
+# prepared on the server (portal/prepared_queries.py) is planned once for any values. Left to
+# choose, PostgreSQL planned a page of the media list or the public listing afresh on every request
+# (0.1-0.3 ms), as a plan for an unknown OFFSET looked dearer than one for page 1; the plan it keeps
+# is the same. Only prepared statements are affected: the portal's are filtered by ids and dates,
+# their constants written in. (random_page_cost 1.1, tried for the dashboard's agencies, made the
+# reminder scan walk every open review instead of its index range: left at the default.)
+POSTGRES_SETTINGS = {"plan_cache_mode": "force_generic_plan"}
 
 
 # A pooled connection unused this long is closed rather than reused (a server may drop idle ones).

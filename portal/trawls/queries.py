@@ -130,6 +130,18 @@ class DashboardRow:
     sector: Sector
     trawl_number: int
 
+    def __post_init__(self):
+        # Read by a subquery (_agency_of_request), the sector comes as the database stores it.
+        if not isinstance(self.sector, Sector):
+            object.__setattr__(self, "sector", Sector(self.sector))
+
+
+def _agency_of_request(column):
+    """A column of the request's agency, looked up for each row by its key. Joined instead,
+    PostgreSQL read all 5,000 agencies of a national install into a hash to name a review's 60
+    (0.6 ms a dashboard, and growing with the agencies)."""
+    return Agency.select(column).where(Agency.id == TrawlRequest.agency)
+
 
 @prepared
 def _dashboard_rows(status, by_sector, by_trawl, descending, one, review, today, sector, trawl, request):
@@ -149,12 +161,10 @@ def _dashboard_rows(status, by_sector, by_trawl, descending, one, review, today,
             TrawlRequest.last_chased_at,
             TrawlRequest.last_reminder_at,
             TrawlRequest.last_reminder_stage,
-            Agency.name.alias("agency_name"),
-            Agency.sector,
+            _agency_of_request(Agency.name).alias("agency_name"),
+            _agency_of_request(Agency.sector).alias("sector"),
             Trawl.number.alias("trawl_number"),
         )
-        .join(Agency)
-        .switch(TrawlRequest)
         .join(Trawl)
         .switch(TrawlRequest)
         .join(answered_by, JOIN.LEFT_OUTER, on=(TrawlRequest.answered_by == answered_by.id))
@@ -163,13 +173,13 @@ def _dashboard_rows(status, by_sector, by_trawl, descending, one, review, today,
     if status:
         query = _where_display_status(query, status, today)
     if by_sector:
-        query = query.where(Agency.sector == sector)
+        query = query.where(_agency_of_request(Agency.sector) == sector)
     if by_trawl:
         query = query.where(TrawlRequest.trawl == trawl)
     if one:
         query = query.where(TrawlRequest.id == request)
     order = TrawlRequest.due_date.desc() if descending else TrawlRequest.due_date
-    return query.order_by(order, Agency.name).objects(DashboardRow)
+    return query.order_by(order, SQL('"agency_name"')).objects(DashboardRow)
 
 
 def dashboard_rows(
