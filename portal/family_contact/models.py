@@ -149,6 +149,11 @@ class FamilyContactEntry(VersionedModel):
     members: list[FamilyMember]
 
     @property
+    def with_whom(self) -> str:
+        """Who the contact was with, by the names the log uses (a log entry card's "With")."""
+        return ", ".join(member.referred_to_as for member in self.members)
+
+    @property
     def edit_count(self) -> int:
         """Edits kept in its history: each bumps the version once, as does marking it in error."""
         return self.version - 1 - int(self.entered_in_error)
