@@ -29,12 +29,13 @@ other. `paginate()` (portal/web/pagination.py) takes a prepared query and its va
 On PostgreSQL each shape is also prepared on the server, once per connection (`PREPARE
 trawls__dashboard_rows_3 AS ...`), and run by name (`EXECUTE trawls__dashboard_rows_3
 (...)`, which is what the query log shows): the server parses and plans it once instead of
-on every request (0.1-0.3 ms a statement), and after five runs keeps one plan for any values
-when that plan is no worse. A query the server cannot prepare (it cannot tell a value's
+on every request (0.1-0.5 ms a statement; the portal's connections ask for one plan for any
+values, portal/database.py). A query the server cannot prepare (it cannot tell a value's
 type: `%s + %s`) runs as plain SQL; so does one not yet prepared on its connection inside a
-transaction, where a failed PREPARE would spoil the transaction. Run `flask db upgrade`
-before starting new code, as ever: a statement prepared before a schema change is planned
-again by the server, but one whose columns changed fails until its connection is replaced.
+transaction, where a failed PREPARE would spoil the transaction; one gone from the server (a
+pooler's DISCARD ALL) is prepared again. Run `flask db upgrade` before starting new code, as
+ever: a statement prepared before a schema change is planned again by the server, but one
+whose columns changed fails until its connection is replaced.
 """
 
 from __future__ import annotations
@@ -118,8 +119,7 @@ _NO_SUCH_STATEMENT = "26000"  # SQLSTATE invalid_sql_statement_name
 
 class _ServerStatement:
     """A prepared query's statement prepared on the PostgreSQL server (PREPARE, once per connection),
-    then run by name (EXECUTE): the server parses and plans it once, not on every run, and after a
-    few runs keeps one plan for any values if it is no worse than planning for each.
+    then run by name (EXECUTE): the server parses and plans it once, not on every run.
 
     The values the query was built with (a CASE's 'overdue', SUM(CASE ... 1 ELSE 0)) are written
     into the statement, so the server knows their types; each placeholder becomes one numbered
@@ -212,22 +212,21 @@ class PreparedQuery:
         say how it is counted with a `count_query()` method."""
         found = self._derived.get("count")
         if found is None:
-            query = self._query
-            if hasattr(query, "count_query"):
-                query = query.count_query()
-            found = self._derived["count"] = PreparedQuery.of(count_of(query), f"{self._label}_count")
+            counted = count_of(self._counted_rows())
+            found = self._derived["count"] = PreparedQuery.of(counted, f"{self._label}_count")
         return found
 
     def counted_up_to(self) -> PreparedQuery:
         """How many rows this query gives, counting no further than the value `up_to`."""
         found = self._derived.get("count up to")
         if found is None:
-            query = self._query
-            if hasattr(query, "count_query"):
-                query = query.count_query()
-            limited = query.order_by().limit(Param("up_to"))
-            found = self._derived["count up to"] = PreparedQuery.of(count_of(limited), f"{self._label}_count")
+            counted = count_of(self._counted_rows().order_by().limit(Param("up_to")))
+            found = self._derived["count up to"] = PreparedQuery.of(counted, f"{self._label}_count")
         return found
+
+    def _counted_rows(self) -> BaseQuery:
+        query = self._query
+        return query.count_query() if hasattr(query, "count_query") else query
 
     def paged(self, size: int) -> PreparedQuery:
         """This query from row `offset` (its value), at most `size` rows. The size is written into
