@@ -72,7 +72,7 @@ def _init_extensions(app: Flask) -> None:
     app.config["DATABASE"] = open_database(
         app.config["DATABASE_URL"],
         app.config["DATABASE_POOL_SIZE"],
-        prepare_on_server=app.config.get("DATABASE_PREPARE_ON_SERVER", True),
+        prepare_on_server=app.config["DATABASE_PREPARE_ON_SERVER"],
     )
     # The health check opens its own connection so it can report a failure.
     app.config["FLASKDB_EXCLUDED_ROUTES"] = ("static", "pages.healthz")

@@ -229,30 +229,9 @@ class _MilestoneContact(NamedTuple):
     member: int  # a family member's id: one row for each person the contact was with
 
 
-@prepared
-def _milestone_contacts(review):
-    return (
-        FamilyContactEntry.select(
-            FamilyContactEntry.id,
-            FamilyContactEntry.purpose,
-            FamilyContactEntry.contacted_at,
-            FamilyContactEntryMember.member,
-        )
-        .join(FamilyContactEntryMember)
-        .where(
-            (FamilyContactEntry.review == review)
-            & ~FamilyContactEntry.entered_in_error
-            & FamilyContactEntry.contact_made
-            & FamilyContactEntry.purpose.in_(MILESTONE_PURPOSES)
-        )
-        .order_by(FamilyContactEntry.contacted_at)
-        .namedtuples()
-    )
-
-
-def _milestone_contacts_in(entries: list[FamilyContactEntry]) -> list[_MilestoneContact]:
-    """What _milestone_contacts() finds, read from a log already loaded (entries_of(), every entry
-    with its members): the family page has it, so it asks the database once less."""
+def _milestone_contacts(entries: list[FamilyContactEntry]) -> list[_MilestoneContact]:
+    """The contacts that count towards a milestone, oldest first, one for each person the contact
+    was with: made (not attempted), not entered in error, with a milestone's purpose."""
     found = [
         _MilestoneContact(entry.id, entry.purpose, entry.contacted_at, member.id)
         for entry in entries
@@ -267,8 +246,8 @@ def milestone_status(
     members: list[FamilyMember] | None = None,
     entries: list[FamilyContactEntry] | None = None,
 ) -> list[Milestone]:
-    """What the family must hear about, checked against the log: two queries, none if given
-    `members` and `entries` (the whole log, entries in error included, as entries_of() gives it).
+    """What the family must hear about, checked against the log: two queries (members_and_log()),
+    none if given `members` and `entries` (the whole log with its people, as the family page has it).
 
     Only contact actually made counts (not an attempt), and never an entry
     marked as entered in error.
@@ -282,8 +261,9 @@ def milestone_status(
     - For each member who declined: told the review is complete and when it
       will be published (a publication notice with them), before publication.
     """
-    members = members_of(review) if members is None else members
-    rows = _milestone_contacts().rows(review=review) if entries is None else _milestone_contacts_in(entries)
+    if members is None or entries is None:
+        members, entries = members_and_log(review)
+    rows = _milestone_contacts(entries)
 
     def first(purpose: ContactPurpose, member_ids: set[int] | None = None) -> dt.date | None:
         for row in rows:

@@ -18,8 +18,9 @@ PUBLICATION = "Family told the publication date and about possible media interes
 
 
 def milestone_status(review):
-    """The milestones as the review page works them out (asking the database) and as the family page
-    does (from the log it has loaded): they must agree."""
+    """The milestones as the review page works them out (reading the log itself), from the log as the
+    printable record reads it (members_of, entries_of), and as the family page passes its own: they
+    must agree."""
     asked = queries.milestone_status(review)
     from_the_log = queries.milestone_status(review, queries.members_of(review), queries.entries_of(review))
     assert from_the_log == asked
