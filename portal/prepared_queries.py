@@ -240,6 +240,21 @@ class PreparedQuery:
             )
         return found
 
+    def paged_and_counted(self, size: int) -> PreparedQuery:
+        """paged(), each row also carrying how many rows the whole query gives, as `rows_in_all`
+        (`COUNT(*) OVER ()`): one statement for a page and its total instead of two. Only for a
+        list the database reads whole for any page anyway (sorted, not read in index order):
+        otherwise counting beside the page makes it read every row where it read a page's worth.
+        The rows must be models or objects (the count is an attribute of each)."""
+        key = f"page {size} counted"
+        found = self._derived.get(key)
+        if found is None:
+            query = self._query.select_extend(fn.COUNT(SQL("*")).over().alias("rows_in_all"))
+            found = self._derived[key] = PreparedQuery.of(
+                query.limit(size).offset(Param("offset")), f"{self._label}_page_counted"
+            )
+        return found
+
     def _statement(self, database) -> tuple[str, list, dict[str, int]]:
         key = type(database)
         found = self._compiled.get(key)
@@ -294,14 +309,26 @@ class PreparedQuery:
             vars(wrapper).update(reader)
         wrapper.initialized = True
 
+    def plain_rows(self, **values) -> list[tuple]:
+        """Every row as the driver gives it, unconverted (no enums, dates from SQLite as text): for
+        counts and ids, where peewee's conversion of each column cost more than the query did."""
+        return self.cursor(**values).cursor.fetchall()
+
     def rows_in_chunks(self, name: str, **values) -> list:
         """rows() for a list `name` of any length: one statement for each as many values as the
         list has places (one for a page), none for an empty list."""
+        return self._in_chunks(self.rows, name, values)
+
+    def plain_rows_in_chunks(self, name: str, **values) -> list[tuple]:
+        """plain_rows() for a list `name` of any length, as rows_in_chunks()."""
+        return self._in_chunks(self.plain_rows, name, values)
+
+    def _in_chunks(self, read: Callable[..., list], name: str, values: dict) -> list:
         size = self._statement(_engine())[2][name]
         items = list(values.pop(name))
         found = []
         for start in range(0, len(items), size):
-            found += self.rows(**values, **{name: items[start : start + size]})
+            found += read(**values, **{name: items[start : start + size]})
         return found
 
     def first(self, **values):

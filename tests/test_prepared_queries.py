@@ -76,6 +76,34 @@ def test_a_list_of_any_length_runs_in_chunks_of_its_places(agencies):
     assert counted.count == 0
 
 
+def test_plain_rows_are_the_drivers_own_and_a_counted_page_carries_the_total(agencies):
+    ids = [agency.id for agency in agencies]
+
+    @prepared
+    def sectors(ids):
+        return (
+            Agency.select(Agency.name, Agency.sector).where(Agency.id.in_(ids.many(4))).order_by(Agency.name)
+        )
+
+    assert sectors().rows(ids=ids)[0].sector is Sector.POLICE  # converted to the enum...
+    assert sectors().plain_rows(ids=ids)[0] == ("Alder police", "police")  # ...or not
+    assert type(sectors().plain_rows(ids=ids)[0][1]) is str
+    assert [row[0] for row in sectors().plain_rows_in_chunks("ids", ids=ids[1:] + ids[:1])] == [
+        "Alder police", "Birch trust", "Cedar police", "Damson housing",
+    ]  # fmt: skip
+
+    @prepared
+    def by_name(name_after):
+        return Agency.select(Agency.id, Agency.name).where(Agency.name > name_after).order_by(Agency.name)
+
+    with count_queries() as counted:
+        second = by_name().paged_and_counted(3).rows(name_after="", offset=3)
+    assert counted.count == 1
+    assert [(row.name, row.rows_in_all) for row in second] == [("Damson housing", 4)]
+    after_c = by_name().paged_and_counted(3).rows(name_after="C", offset=0)
+    assert [row.rows_in_all for row in after_c] == [2, 2]
+
+
 def test_a_missing_value_is_an_error_not_a_null(agencies):
     with pytest.raises(TypeError, match="'name_after'"):
         _agencies(False).rows(sector=None, ids=[1])
@@ -117,6 +145,32 @@ def test_trawl_status_counts_match_the_requests_whatever_the_number_of_reviews(c
         1 if number % 2 == 0 else 0 for number in range(len(reviews))
     ]
     assert all(counts[review.id]["awaiting"] == 0 for review in reviews)
+
+
+def test_trawl_status_counts_split_awaiting_requests_into_due_and_overdue_as_each_row_is_shown(ctx):
+    # Counted by stored status with the overdue ones beside (one index range): the same counts as
+    # display_status() of every request, whatever mix of statuses and due dates.
+    review = make_review(partnership=make_partnership())
+    make_subject(review)
+    issue(ctx, review, [make_agency(f"Agency {number}") for number in range(8)])
+    today = dt.date(2026, 6, 15)
+    requests = list(TrawlRequest.select().where(TrawlRequest.review == review).order_by(TrawlRequest.id))
+    plan = [
+        ("awaiting", -3), ("awaiting", -1), ("awaiting", 0), ("awaiting", 5),
+        ("extension_requested", -2), ("nil_return", -9), ("involvement", 4), ("accepted", -1),
+    ]  # fmt: skip
+    for request, (status, days) in zip(requests, plan, strict=True):
+        TrawlRequest.update(status=status, due_date=today + dt.timedelta(days=days)).where(
+            TrawlRequest.id == request.id
+        ).execute()
+    expected = {key: 0 for key, _ in queries.DISPLAY_STATUSES}
+    for request in TrawlRequest.select().where(TrawlRequest.review == review):
+        expected[queries.display_status(request, today)] += 1
+    assert expected == {
+        "awaiting": 2, "overdue": 2, "extension_requested": 1, "nil_return": 1, "involvement": 1, "accepted": 1,
+    }  # fmt: skip
+    assert queries.status_counts([review.id], today)[review.id] == expected
+    assert queries.counts_of(queries.dashboard_rows(review, today=today)) == expected
 
 
 def _requests_and_who_answered(review):

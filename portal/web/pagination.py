@@ -65,14 +65,27 @@ def requested_page() -> int:
 
 
 def paginate(
-    query, size: int = PAGE_SIZE, total: int | None = None, count_at_most: int | None = None, **values
+    query,
+    size: int = PAGE_SIZE,
+    total: int | None = None,
+    count_at_most: int | None = None,
+    counted_with_page: bool = False,
+    **values,
 ) -> Page:
     """The requested page of a query: a peewee query, or a prepared one (portal/prepared_queries.py)
     run with `values`. A caller that already knows how many rows the query gives passes `total`,
     and the query is not counted. With `count_at_most` (a prepared query's), the rows are counted
     only that far, or as far as the requested page if that is further: a list of everything ever
-    recorded costs the same to open whatever its length, and says "more than" that many."""
+    recorded costs the same to open whatever its length, and says "more than" that many. With
+    `counted_with_page` (a prepared query of a short, sorted list: PreparedQuery.paged_and_counted),
+    the page's rows bring the total with them: one statement, or three for a page past the end."""
     prepared = isinstance(query, PreparedQuery)
+    if counted_with_page and total is None and count_at_most is None:
+        number = requested_page()
+        items = query.paged_and_counted(size).rows(offset=(number - 1) * size, **values)
+        if items or number == 1:
+            return Page(items=items, number=number, size=size, total=items[0].rows_in_all if items else 0)
+        # A page past the end (an old link, a list that got shorter): counted, then its last page.
     more = False
     if total is None and count_at_most is not None:
         at_most = max(count_at_most, requested_page() * size)

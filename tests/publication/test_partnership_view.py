@@ -199,3 +199,27 @@ def test_the_page_costs_the_same_number_of_queries_however_many_reviews(app, cli
         soup = get_page(client, "/partnership/reviews")
     assert len(rows(soup)) == 15
     assert many.count == few.count, (few.count, many.count)
+
+
+def test_pages_of_reviews_with_their_total_and_a_page_past_the_end_shows_the_last(app, client, partnership):
+    # The page's rows bring the total with them (counted_with_page): checked against a real count
+    # on each page, and on a page that no longer exists (its rows are none, so it is counted).
+    member, _ = partnership
+    for number in range(25):  # 30 in all: pages of 25 and 5
+        make_review(partnership=member.partnership, reference=f"DHR-2026-3{number:02d}")
+    sign_in(client, member)
+    seen = set()
+    for url, page_rows in (
+        ("/partnership/reviews", 25),
+        ("/partnership/reviews?page=2", 5),
+        ("/partnership/reviews?page=9", 5),
+    ):
+        soup = get_page(client, url)
+        assert soup.select_one("#partnership-reviews caption").get_text(strip=True) == "30 reviews"
+        assert len(rows(soup)) == page_rows
+        current = soup.select_one(".govuk-pagination__item--current")
+        assert current.get_text(strip=True) == ("1" if url == "/partnership/reviews" else "2")
+        seen |= set(rows(soup)) if url != "/partnership/reviews?page=9" else set()
+    assert len(seen) == 30  # every review on exactly one page
+    response = client.get("/partnership/reviews?stage=closed", headers={"HX-Request": "true"})
+    assert parse(response).select_one("caption").get_text(strip=True) == "0 reviews"
