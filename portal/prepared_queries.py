@@ -56,16 +56,40 @@ from portal.extensions import db
 class Param(ColumnBase):
     """A named value in a prepared query (a column-like node: `offset + limit` is SQL too)."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, converter: Callable | None = None):
         self.name = name
+        self.converter = converter
 
     def __sql__(self, ctx):
-        ctx._values.append(_Slot(self.name, ctx.state.converter))
+        ctx._values.append(_Slot(self.name, self.converter or ctx.state.converter))
         return ctx.literal(ctx.state.param or "?")
+
+    def converted_by(self, converter: Callable) -> Param:
+        """This placeholder, its value converted by `converter` when bound (not as peewee would)."""
+        return Param(self.name, converter)
 
     def many(self, size: int) -> ParamList:
         """This placeholder as a list of up to `size` values: `Field.in_(ids.many(25))`."""
         return ParamList(self.name, size)
+
+
+def inserting(model, **values: Param):
+    """An INSERT of one row of `model`, its values placeholders (as given to a @prepared function)
+    by field name, giving the new row's id (`scalar()`). Each value is converted as its field
+    converts one (a foreign key's id, an enum's value), unless the placeholder says otherwise
+    (`converted_by`): a JSON field's value must be, as peewee sends it to SQLite inside a
+    function call, which a bound value cannot be."""
+    for field, default in model._meta.defaults.items():
+        # A default the insert would work out once, when built, and then use for ever.
+        if callable(default) and field.name not in values:
+            raise TypeError(
+                f"{model.__name__}.{field.name}'s default changes on each insert: give it a value"
+            )
+    row = {}
+    for name, value in values.items():
+        field = model._meta.fields[name]
+        row[field] = value if value.converter else value.converted_by(field.db_value)
+    return model.insert(row).returning(model._meta.primary_key)
 
 
 class ParamList(Node):
@@ -287,13 +311,18 @@ class PreparedQuery:
 
     def rows(self, **values) -> list:
         """Every row, as the query gives them (models, joined models, dicts or tuples)."""
+        found, read = self.plain_rows_and_reader(**values)
+        return [read(row) for row in found]
+
+    def plain_rows_and_reader(self, **values) -> tuple[list[tuple], Callable[[tuple], Any]]:
+        """The driver's rows and the function that turns one into what rows() gives: for a caller
+        that needs only some rows made into models (a member repeated once for each link)."""
         wrapper = self.cursor(**values)
         found = wrapper.cursor.fetchall()
         if not found:
-            return []
+            return [], None
         self._ready(wrapper)
-        process = wrapper.process_row
-        return [process(row) for row in found]
+        return found, wrapper.process_row
 
     def _ready(self, wrapper) -> None:
         """Set up the cursor wrapper to turn rows into results. peewee works out, for every run,

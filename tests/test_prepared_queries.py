@@ -10,7 +10,7 @@ from playhouse.test_utils import count_queries
 from portal.accounts.models import Role, User
 from portal.extensions import db
 from portal.organisations.models import Agency, Sector
-from portal.prepared_queries import prepared
+from portal.prepared_queries import inserting, prepared
 from portal.trawls import queries
 from portal.trawls.models import TrawlRequest
 from tests.factories import make_agency, make_partnership, make_user
@@ -102,6 +102,40 @@ def test_plain_rows_are_the_drivers_own_and_a_counted_page_carries_the_total(age
     assert [(row.name, row.rows_in_all) for row in second] == [("Damson housing", 4)]
     after_c = by_name().paged_and_counted(3).rows(name_after="C", offset=0)
     assert [row.rows_in_all for row in after_c] == [2, 2]
+
+
+def test_an_insert_converts_each_value_as_its_field_does_unless_told_and_gives_the_new_id(ctx):
+    @prepared
+    def add_agency(name, sector, contact_email, version, created_at):
+        return inserting(
+            Agency,
+            name=name.converted_by(str.upper),  # told otherwise
+            sector=sector,  # an enum: its value, as the field converts it
+            contact_email=contact_email,
+            version=version,
+            created_at=created_at,
+        )
+
+    when = dt.datetime(2026, 6, 15, 9, 30)
+    with count_queries() as counted:
+        new_id = add_agency().scalar(
+            name="Rowan trust",
+            sector=Sector.HEALTH,
+            contact_email="a@example.test",
+            version=1,
+            created_at=when,
+        )
+    assert counted.count == 1
+    added = Agency.get_by_id(new_id)
+    assert (added.name, added.sector, added.created_at) == ("ROWAN TRUST", Sector.HEALTH, when)
+    assert added.active  # a constant default is inserted too
+
+    @prepared
+    def add_agency_at_build_time(name, sector, contact_email, version):
+        return inserting(Agency, name=name, sector=sector, contact_email=contact_email, version=version)
+
+    with pytest.raises(TypeError, match="created_at's default changes on each insert"):
+        add_agency_at_build_time()
 
 
 def test_a_missing_value_is_an_error_not_a_null(agencies):

@@ -114,14 +114,14 @@ def entries_of(review: Review, *, oldest_first: bool = False, include_in_error: 
 
 @prepared
 def _members_with_links(review):
-    """The review's family members, once for each entry they were part of (once if none), in order."""
+    """The review's family members, once for each entry they were part of (once if none), in order:
+    the member's columns (its id first), then the entry's id (last)."""
     return (
         FamilyMember.select(FamilyMember, FamilyContactEntryMember.entry)
         .join(
             FamilyContactEntryMember,
             JOIN.LEFT_OUTER,
             on=(FamilyContactEntryMember.member == FamilyMember.id),
-            attr="link",
         )
         .where(FamilyMember.review == review)
         .order_by(FamilyMember.id)
@@ -133,12 +133,13 @@ def members_and_log(review: Review) -> tuple[list[FamilyMember], list[FamilyCont
     three: who each entry was with comes with the members."""
     members: list[FamilyMember] = []
     links: list[tuple[int, FamilyMember]] = []
-    for row in _members_with_links().rows(review=review):
-        if not members or members[-1].id != row.id:
-            members.append(row)
-        link = getattr(row, "link", None)
-        if link is not None and link.entry_id is not None:
-            links.append((link.entry_id, members[-1]))
+    found, read = _members_with_links().plain_rows_and_reader(review=review)
+    for row in found:
+        member_id, entry_id = row[0], row[-1]
+        if not members or members[-1].id != member_id:
+            members.append(read(row))  # a member's row is made a model once, not once per entry
+        if entry_id is not None:
+            links.append((entry_id, members[-1]))
     entries = _entries_of(False, True).rows(review=review)
     _attach_members(entries, links)
     return members, entries
