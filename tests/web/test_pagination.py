@@ -1,5 +1,8 @@
 """Page links keep the list's filters where they were and change the page alone; a list counted only
-so far offers the next page but no last one."""
+so far offers the next page but no last one; the pagination we write out is GOV.UK's markup."""
+
+import pytest
+from bs4 import BeautifulSoup
 
 from portal.web.pagination import Page
 
@@ -39,3 +42,46 @@ def test_a_list_counted_only_so_far_has_a_next_page_but_no_last(app):
     assert params["next"]["href"] == "/media-inquiries?status=all&page=2"
     assert Page(items=[], number=1, size=25, total=1000, more=True).total_text == "more than 1,000"
     assert Page(items=[], number=1, size=25, total=1234).total_text == "1,234"
+
+
+def _structure(html: str) -> list:
+    """Every element with its attributes and its own text, whitespace aside: what a browser and a
+    screen reader get from the markup."""
+    soup = BeautifulSoup(html, "html.parser")
+    return [
+        (
+            element.name,
+            sorted(
+                (name, " ".join(value) if isinstance(value, list) else value)
+                for name, value in element.attrs.items()
+            ),
+            " ".join("".join(element.find_all(string=True, recursive=False)).split()),
+        )
+        for element in soup.find_all(True)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("number", "total", "more"),
+    [(1, 30, False), (1, 319, False), (2, 319, False), (7, 319, False), (13, 319, False), (2, 1000, True)],
+)
+def test_our_pagination_is_the_govuk_macros_markup(app, number, total, more):
+    page = Page(items=[], number=number, size=25, total=total, more=more)
+    with app.test_request_context("/published?stage=published"):
+        ours = app.jinja_env.from_string(
+            '{% from "components/pagination.html" import pagination %}{{ pagination(page, "publication.published") }}'
+        ).render(page=page)
+        theirs = app.jinja_env.from_string(
+            '{% from "govuk_frontend_jinja/components/pagination/macro.html" import govukPagination %}'
+            "{{ govukPagination(page.govuk_params('publication.published')) }}"
+        ).render(page=page)
+    assert "govuk-pagination__item--current" in ours
+    assert _structure(ours) == _structure(theirs)
+
+
+def test_a_single_page_has_no_pagination(app):
+    with app.test_request_context("/published"):
+        html = app.jinja_env.from_string(
+            '{% from "components/pagination.html" import pagination %}{{ pagination(page, "publication.published") }}'
+        ).render(page=Page(items=[], number=1, size=25, total=25))
+    assert html.strip() == ""
