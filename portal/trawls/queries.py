@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import operator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from peewee import JOIN, SQL, Alias, Case, Node, Select, fn
 
@@ -64,14 +65,29 @@ def trawls_of(review: Review):
     return Trawl.select().where(Trawl.review == review).order_by(Trawl.number)
 
 
+class TrawlChoice(NamedTuple):
+    """A trawl as a filter offers it."""
+
+    id: int
+    number: int
+
+
 @prepared
 def _trawl_choices(review):
-    return Trawl.select(Trawl.id, Trawl.number).where(Trawl.review == review).order_by(Trawl.number)
+    return Trawl.select(Trawl.id, Trawl.number).where(Trawl.review == review).order_by(Trawl.number).tuples()
 
 
-def trawl_choices(review: Review) -> list[Trawl]:
+def trawl_choices(review: Review) -> list[TrawlChoice]:
     """The review's trawls for a filter: id and number only (not the subjects snapshot)."""
-    return _trawl_choices().rows(review=review)
+    return [TrawlChoice(*row) for row in _trawl_choices().rows(review=review)]
+
+
+def trawl_choices_of(rows) -> list[TrawlChoice]:
+    """trawl_choices() from rows that are every request of a review (DashboardRows): each trawl has
+    at least one (issue_trawl refuses a trawl to no agency, and requests are never deleted)."""
+    return sorted(
+        {TrawlChoice(row.trawl_id, row.trawl_number) for row in rows}, key=lambda trawl: trawl.number
+    )
 
 
 # Counted a page of reviews at a time (portal/web/pagination.py: PAGE_SIZE).
@@ -137,6 +153,7 @@ class DashboardRow:
     last_reminder_stage: str | None
     agency_name: str
     sector: Sector
+    trawl_id: int
     trawl_number: int
 
     def __post_init__(self):
@@ -175,6 +192,7 @@ def _dashboard_rows(status, by_sector, by_trawl, descending, one, review, today,
             TrawlRequest.last_reminder_stage,
             _agency_of_request(Agency.name).alias("agency_name"),
             _agency_of_request(Agency.sector).alias("sector"),
+            TrawlRequest.trawl.alias("trawl_id"),
             Trawl.number.alias("trawl_number"),
         )
         .join(Trawl)

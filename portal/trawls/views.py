@@ -102,16 +102,19 @@ def _dashboard_context(review: Review) -> dict:
     rows = queries.dashboard_rows(
         review, status=status, sector=sector, trawl_id=trawl_id, descending=descending, today=today
     )
-    if status or sector or trawl_id:
-        counts = queries.status_counts([review.id], today)[review.id]
-    else:  # the rows are every request of the review: count them, not the table again
-        counts = queries.counts_of(rows)
+    filtered = bool(status or sector or trawl_id)
+    # Unfiltered, the rows are every request of the review: counted, and naming every trawl, from them.
+    counts = queries.status_counts([review.id], today)[review.id] if filtered else queries.counts_of(rows)
+    # Only the whole page's filter form lists the trawls; the fragment (every poll) never shows them.
+    if is_htmx_request():
+        trawls = []
+    else:
+        trawls = queries.trawl_choices(review) if filtered else queries.trawl_choices_of(rows)
     return {
         "review": review,
         "rows": rows,
         "counts": counts,
-        # Only the whole page's filter form lists the trawls; the fragment (every poll) never shows them.
-        "trawls": [] if is_htmx_request() else queries.trawl_choices(review),
+        "trawls": trawls,
         "filters": {
             "status": status,
             "sector": sector,

@@ -175,8 +175,29 @@ def test_the_dashboard_fragment_skips_the_trawl_list_only_the_page_shows(app, cl
     fragment = parse(response)
     assert fragment.select_one("select[name=trawl]") is None
     assert len(fragment.select("tbody tr[id^=request-]")) == 2
-    # The poll runs every few seconds on every open dashboard: no statement for what it never shows.
+    # Unfiltered, the page names the trawls from its rows; filtered, it asks the database, which the
+    # poll (every few seconds on every open dashboard) never does for what it never shows.
+    assert fragment_queries.count == page_queries.count
+    with count_queries() as page_queries:
+        get_page(client, f"{url}?status=awaiting")
+    with count_queries() as fragment_queries:
+        client.get(f"{url}?status=awaiting", headers={"HX-Request": "true"})
     assert fragment_queries.count == page_queries.count - 1
+
+
+def test_the_trawl_filter_lists_the_same_trawls_named_by_the_rows_or_by_the_database(app, client):
+    review, agencies, _ = review_with_trawl(app, agency_count=2)
+    issue(app, review, [make_agency(), agencies[1]])  # trawl 2: one new agency, one asked before
+    issue(app, review, [agencies[0]])  # trawl 3
+    sign_in(client, review.review_officer)
+
+    def options(url):
+        return [(o["value"], o.get_text()) for o in get_page(client, url).select("select[name=trawl] option")]
+
+    from_rows = options(f"/reviews/{review.id}/returns")
+    assert [text for _, text in from_rows] == ["All", "Trawl 1", "Trawl 2", "Trawl 3"]
+    # Filtered to requests of one trawl only, the list still offers every trawl (from the database).
+    assert options(f"/reviews/{review.id}/returns?trawl={from_rows[3][0]}") == from_rows
 
 
 def test_overview_puts_overdue_first_and_counts(app, client):
