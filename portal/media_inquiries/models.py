@@ -224,6 +224,15 @@ MediaInquiry.add_index(
 )
 
 
+def is_open():
+    """The condition "the inquiry is open", with the statuses written into the SQL as the partial
+    index's WHERE has them: SQLite uses that index only for a query that says the same (a bound
+    parameter could be anything). With parameters, SQLite sorted every open inquiry for a page
+    of 25 (0.5 ms at 20,000 inquiries); once it had statistics (ANALYZE), it walked every
+    inquiry's deadline instead (30 ms)."""
+    return MediaInquiry.status.in_(SQL(f"({OPEN_STATUSES_SQL})"))
+
+
 class InquiryRecipient(BaseModel):
     """One person or mailbox told about an inquiry, and why: the routing result."""
 

@@ -17,13 +17,13 @@ from peewee import CTE, JOIN, Case, ModelSelect, Select, fn
 
 from portal.accounts.models import Role, User
 from portal.media_inquiries.models import (
-    OPEN_STATUSES,
     InquiryEvent,
     InquiryRecipient,
     InquiryStatus,
     MediaInquiry,
     RoutingRule,
     Topic,
+    is_open,
 )
 from portal.media_inquiries.routing import rule_for
 from portal.organisations.models import Agency
@@ -146,11 +146,9 @@ def list_inquiries(
     """
     query = visible_inquiries(user, LIST_COLUMNS)
     if status == OPEN:
-        query = query.where(MediaInquiry.status.in_(list(OPEN_STATUSES)))
+        query = query.where(is_open())
     elif status == URGENT and urgent_before is not None:
-        query = query.where(
-            MediaInquiry.status.in_(list(OPEN_STATUSES)), MediaInquiry.deadline_at <= urgent_before
-        )
+        query = query.where(is_open(), MediaInquiry.deadline_at <= urgent_before)
     elif status in InquiryStatus._value2member_map_:
         query = query.where(MediaInquiry.status == InquiryStatus(status))
     if review_id:
@@ -187,7 +185,7 @@ def _open_inquiries_of(viewer):
     base = MediaInquiry.select()
     if not _sees_everything(viewer):
         base = _visible(base.join(Review, JOIN.LEFT_OUTER, on=(MediaInquiry.review == Review.id)), viewer)
-    return base.where(MediaInquiry.status.in_(list(OPEN_STATUSES)))
+    return base.where(is_open())
 
 
 @prepared

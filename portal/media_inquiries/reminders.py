@@ -16,7 +16,7 @@ from peewee import JOIN
 
 from portal.accounts.models import User
 from portal.extensions import db
-from portal.media_inquiries.models import OPEN_STATUSES, DeadlineReminder, InquiryEvent, MediaInquiry
+from portal.media_inquiries.models import DeadlineReminder, InquiryEvent, MediaInquiry, is_open
 from portal.notifications.mail import portal_url
 from portal.notifications.outbox import enqueue
 from portal.reviews.models import Review
@@ -60,7 +60,7 @@ def send_due_reminders(now: dt.datetime, config: Mapping) -> dict[str, int]:
             on=((sent.inquiry == MediaInquiry.id) & (sent.deadline_at == MediaInquiry.deadline_at)),
         )
         .where(
-            MediaInquiry.status.in_(list(OPEN_STATUSES)),
+            is_open(),
             MediaInquiry.deadline_at <= horizon,
             sent.id.is_null(),
         )
