@@ -64,32 +64,27 @@ class Param(ColumnBase):
         ctx._values.append(_Slot(self.name, self.converter or ctx.state.converter))
         return ctx.literal(ctx.state.param or "?")
 
-    def converted_by(self, converter: Callable) -> Param:
-        """This placeholder, its value converted by `converter` when bound (not as peewee would)."""
-        return Param(self.name, converter)
-
     def many(self, size: int) -> ParamList:
         """This placeholder as a list of up to `size` values: `Field.in_(ids.many(25))`."""
         return ParamList(self.name, size)
 
 
-def inserting(model, **values: Param):
-    """An INSERT of one row of `model`, its values placeholders (as given to a @prepared function)
-    by field name, giving the new row's id (`scalar()`). Each value is converted as its field
-    converts one (a foreign key's id, an enum's value), unless the placeholder says otherwise
-    (`converted_by`): a JSON field's value must be, as peewee sends it to SQLite inside a
-    function call, which a bound value cannot be."""
+def inserting(model, *names: str, **converters: Callable) -> PreparedQuery:
+    """A prepared INSERT of one row of `model`: a placeholder for each field named, run with the
+    values by those names (`scalar()` gives the new row's id). Each value is converted as its field
+    converts one (a foreign key's id, an enum's value) unless `converters` gives that field another:
+    a JSON field's value must be, as peewee sends it to SQLite inside a function call, which a
+    bound value cannot be."""
+    fields = model._meta.fields
     for field, default in model._meta.defaults.items():
         # A default the insert would work out once, when built, and then use for ever.
-        if callable(default) and field.name not in values:
+        if callable(default) and field.name not in names:
             raise TypeError(
                 f"{model.__name__}.{field.name}'s default changes on each insert: give it a value"
             )
-    row = {}
-    for name, value in values.items():
-        field = model._meta.fields[name]
-        row[field] = value if value.converter else value.converted_by(field.db_value)
-    return model.insert(row).returning(model._meta.primary_key)
+    row = {fields[name]: Param(name, converters.get(name) or fields[name].db_value) for name in names}
+    query = model.insert(row).returning(model._meta.primary_key)
+    return PreparedQuery.of(query, f"{model._meta.table_name}_insert")
 
 
 class ParamList(Node):

@@ -7,27 +7,17 @@ from flask import has_request_context, request
 from portal.audit.events import EVENTS
 from portal.audit.models import AuditEvent
 from portal.clock import utcnow
-from portal.prepared_queries import inserting, prepared
+from portal.prepared_queries import inserting
 
 
 class UndeclaredAuditEvent(ValueError):
     pass
 
 
-@prepared
-def _append(occurred_at, actor, action, object_type, object_id, client_address, detail):
-    # Prepared: every write and every view of family records is audited, and peewee building the
-    # INSERT afresh each time cost as much as sending it.
-    return inserting(
-        AuditEvent,
-        occurred_at=occurred_at,
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        client_address=client_address,
-        detail=detail.converted_by(json.dumps),  # stored as JSON text on both engines
-    )
+# Prepared: every write and every view of family records is audited, and peewee building the
+# INSERT afresh each time cost as much as sending it. The detail is stored as JSON text on both engines.
+AUDIT_FIELDS = ("occurred_at", "actor", "action", "object_type", "object_id", "client_address", "detail")
+_APPEND = inserting(AuditEvent, *AUDIT_FIELDS, detail=json.dumps)
 
 
 def record(
@@ -57,4 +47,4 @@ def record(
         "client_address": request.remote_addr if has_request_context() else None,
         "detail": detail,
     }
-    return AuditEvent(id=_append().scalar(**values), **values)
+    return AuditEvent(id=_APPEND.scalar(**values), **values)
